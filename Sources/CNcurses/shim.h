@@ -1,0 +1,34 @@
+#ifndef WINNOW_CNCURSES_SHIM_H
+#define WINNOW_CNCURSES_SHIM_H
+
+// SwiftPM drops pkg-config's -D_XOPEN_SOURCE=600, so ask for the wide API explicitly.
+#define NCURSES_WIDECHAR 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+int wcwidth(wchar_t c);
+
+// Macros and globals that Swift cannot import (or imports as unsafe globals).
+static inline WINDOW *winnow_stdscr(void) { return stdscr; }
+static inline int winnow_lines(void) { return LINES; }
+static inline int winnow_cols(void) { return COLS; }
+static inline int winnow_colors(void) { return COLORS; }
+static inline int winnow_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t winnow_a_normal(void) { return A_NORMAL; }
+static inline attr_t winnow_a_bold(void) { return A_BOLD; }
+static inline attr_t winnow_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t winnow_a_reverse(void) { return A_REVERSE; }
+static inline attr_t winnow_a_dim(void) { return A_DIM; }
+static inline attr_t winnow_a_italic(void) { return A_ITALIC; }
+static inline int winnow_key_resize(void) { return KEY_RESIZE; }
+
+/// Sets one cell: a wide character with attributes and an extended colour pair.
+static inline int winnow_put_cell(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, int pair) {
+    cchar_t cell;
+    wchar_t text[2] = { ch, 0 };
+    setcchar(&cell, text, attrs, 0, &pair);
+    return mvwadd_wch(win, y, x, &cell);
+}
+#endif

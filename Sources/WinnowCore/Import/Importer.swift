@@ -1,0 +1,381 @@
+import Foundation
+import GRDB
+
+/// Imports a file into a store: streaming, in one transaction, all or nothing.
+///
+/// ```swift
+/// var options = ImportOptions(path: "llava_v1_5_mix665k.json")
+/// options.imageRoot = "/data/llava"
+/// let report = try Importer(store: store).run(options)
+/// ```
+///
+/// A file imported before is matched by path and source: unchanged, the import is a no-op;
+/// changed, items are matched by provenance (original id and occurrence, or index) and
+/// updated in place, keeping every decision and edit.
+public final class Importer {
+    public let store: Store
+    /// Called about ten times a second with the progress; nil for silence.
+    public var onProgress: ((ImportProgress) -> Void)?
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Runs the import.
+    ///
+    /// - Throws: ``ImportError`` for bad input (the store is left exactly as it was),
+    ///   `DatabaseError` for store failures.
+    public func run(_ options: ImportOptions) throws -> ImportReport {
+        let started = Date()
+        let path = absolutePath(options.path)
+        let file = try FileFacts(path: path)
+        let format = try detectFormat(options, path: path)
+        let source = options.source ?? (path as NSString).lastPathComponent.deletingExtension
+        var report = ImportReport(file: path, format: format, source: source)
+        report.bytes = file.size
+
+        // Side inputs are small next to the main file: read them first, so their errors come
+        // before any write, and their hashes join the no-op check.
+        let captions = try options.captions.map { try CaptionTable(path: absolutePath($0)) }
+        let answers = format == .mmInstruct ? try AnswerSet(paths: options.answers.map(absolutePath), models: options.models) : nil
+        let map = format == .mapped ? try options.fieldMap ?? detectMap(path: path) : nil
+        let optionsText = optionsJSON(options, format: format, map: map, captions: captions, answers: answers)
+
+        if let previous = try store.read({ db in try Self.previousImport(db, file: path, source: source) }),
+           previous.size == file.size, previous.options == optionsText,
+           try sha256(of: path) == previous.sha256 {
+            report.noOp = true
+            report.importId = previous.id
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+
+        let rejects = try options.rejectsPath.map { try RejectWriter(path: absolutePath($0)) }
+        defer { rejects?.close() }
+        let imageRoot = options.imageRoot.map(absolutePath)
+
+        try store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -131072")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+            try db.inTransaction(.immediate) {
+                let writer = try ItemWriter(db, sourceFile: path, source: source, imageRoot: imageRoot)
+                defer { writer.finalize() }
+                let importId = try Self.insertImport(db, file: file, format: format, source: source,
+                                                     imageRoot: imageRoot, options: optionsText, reviewer: options.reviewer)
+                writer.importId = importId
+                report.importId = importId
+
+                let hasher = HashSink()
+                switch format {
+                case .mmInstruct:
+                    guard let answers else { throw ImportError.needsAnswers(path: path) }
+                    try importQuestions(path: path, answers: answers, captions: captions, writer: writer,
+                                        rejects: rejects, report: &report, hasher: hasher)
+                default:
+                    try importRecords(path: path, format: format, map: map, captions: captions, writer: writer,
+                                      rejects: rejects, report: &report, hasher: hasher)
+                }
+                report.removed = try writer.markRemoved()
+                try writer.restoreIndexes()
+                report.added = writer.added
+                report.changed = writer.changed
+                report.unchanged = writer.unchanged
+                let digest = hasher.sha.finalize()
+                try db.execute(sql: """
+                    UPDATE imports SET sha256 = ?, records = ?, added = ?, changed = ?, unchanged = ?, removed = ?,
+                        skipped = ?, duplicate_ids = ?, finished_at = ? WHERE id = ?
+                    """, arguments: [digest, report.records, report.added, report.changed, report.unchanged,
+                                     report.removed, report.skipped, report.duplicateIds, Timestamp.now(), importId])
+                return .commit
+            }
+        }
+        try? store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: - Formats
+
+    private func detectFormat(_ options: ImportOptions, path: String) throws -> ImportFormat {
+        if !options.answers.isEmpty { return .mmInstruct }
+        if options.format != .auto { return options.format }
+        if options.fieldMap != nil { return .mapped }
+        let reader = try openReader(path)
+        guard let first = try readOrThrow(reader) else { return .llava }
+        guard case let .object(object) = first.value else { return .llava }
+        if object["conversations"] != nil { return .llava }
+        if object["question_id"] != nil, object["text"] != nil { throw ImportError.needsAnswers(path: path) }
+        if FieldMap.detect(object) != nil { return .mapped }
+        throw ImportError.unknownLayout(path: path, keys: object.keys)
+    }
+
+    private func detectMap(path: String) throws -> FieldMap {
+        let reader = try openReader(path)
+        guard let first = try readOrThrow(reader), case let .object(object) = first.value else {
+            throw ImportError.unknownLayout(path: path, keys: [])
+        }
+        guard let map = FieldMap.detect(object) else { throw ImportError.unknownLayout(path: path, keys: object.keys) }
+        return map
+    }
+
+    private func importRecords(path: String, format: ImportFormat, map: FieldMap?, captions: CaptionTable?,
+                               writer: ItemWriter, rejects: RejectWriter?, report: inout ImportReport,
+                               hasher: HashSink) throws {
+        let reader = try openReader(path)
+        reader.onChunk = { chunk in hasher.sha.update(chunk) }
+        var occurrences: [UInt64: UInt32] = [:]
+        var index = 0
+        let ticker = ProgressTicker(onProgress)
+        while true {
+            let record: JSONRecord
+            do {
+                guard let next = try reader.next() else { break }
+                record = next
+            } catch let error as JSONSyntaxError {
+                guard let rejects, reader.layout == .lines else { throw ImportError.syntax(error) }
+                let text = reader.skipBadLine()
+                try rejects.write(path: path, line: error.line, column: error.column, index: index,
+                                  reason: error.message, raw: text)
+                report.skipped += 1
+                index += 1
+                continue
+            }
+            index = record.index + 1
+            var item: ParsedItem
+            do {
+                if format == .mapped, let map {
+                    item = try RecordMapper.mapped(record.value, map: map, index: record.index, hash: record.contentHash)
+                } else {
+                    item = try RecordMapper.llava(record.value, index: record.index, hash: record.contentHash)
+                }
+            } catch {
+                guard let rejects else {
+                    throw ImportError.invalidRecord(path: path, line: record.line, column: record.column,
+                                                    index: record.index, reason: error.reason)
+                }
+                try rejects.write(path: path, line: record.line, column: record.column, index: record.index,
+                                  reason: error.reason, value: record.value)
+                report.skipped += 1
+                continue
+            }
+            // Provenance key: the original id and its occurrence in the file, or the index.
+            if let id = item.origId {
+                let text = id.jsonText + "\u{1}" + (item.model ?? "")
+                let key = fnv1a(text)
+                let seen = occurrences[key, default: 0]
+                occurrences[key] = seen + 1
+                if seen > 0 { report.duplicateIds += 1 }
+                item.provKey = "i:\(id.jsonText)#\(seen)" + (item.model.map { "|m:\($0)" } ?? "")
+            } else {
+                item.provKey = "n:\(record.index)"
+            }
+            if item.caption == nil, let image = item.image, let caption = captions?.caption(for: image) {
+                item.caption = caption
+                item.contentHash = item.contentHash &* 31 &+ fnv1a(caption)
+            }
+            try writer.write(item)
+            report.records += 1
+            ticker.tick(records: report.records, bytes: reader.bytesConsumed, total: reader.fileSize)
+        }
+        reader.onChunk = nil
+    }
+
+    private func importQuestions(path: String, answers: AnswerSet, captions: CaptionTable?, writer: ItemWriter,
+                                 rejects: RejectWriter?, report: inout ImportReport, hasher: HashSink) throws {
+        let reader = try openReader(path)
+        reader.onChunk = { chunk in hasher.sha.update(chunk) }
+        var seenQuestions: [String: Int] = [:]
+        let ticker = ProgressTicker(onProgress)
+        while let record = try readOrThrow(reader) {
+            let question: (id: JSONValue, object: JSONObject)
+            do {
+                question = try RecordMapper.question(record.value)
+            } catch {
+                guard let rejects else {
+                    throw ImportError.invalidRecord(path: path, line: record.line, column: record.column,
+                                                    index: record.index, reason: error.reason)
+                }
+                try rejects.write(path: path, line: record.line, column: record.column, index: record.index,
+                                  reason: error.reason, value: record.value)
+                report.skipped += 1
+                continue
+            }
+            let key = question.id.jsonText
+            let occurrence = seenQuestions[key, default: 0]
+            seenQuestions[key] = occurrence + 1
+            if occurrence > 0 { report.duplicateIds += 1 }
+            for file in answers.files {
+                guard let answer = file.answers[key] else {
+                    report.warnings.append("question_id \(question.id.plainText) has no answer in \(file.path)")
+                    continue
+                }
+                var item = try RecordMapper.questionAnswer(
+                    question: question.object, questionId: question.id, answer: answer.text, model: file.model,
+                    index: record.index, hash: record.contentHash &* 31 &+ answer.hash)
+                if item.caption == nil, let image = item.image, let caption = captions?.caption(for: image) {
+                    item.caption = caption
+                    item.contentHash = item.contentHash &* 31 &+ fnv1a(caption)
+                }
+                item.provKey = "q:\(key)#\(occurrence)|m:\(file.model)"
+                try writer.write(item)
+                report.records += 1
+            }
+            ticker.tick(records: report.records, bytes: reader.bytesConsumed, total: reader.fileSize)
+        }
+        reader.onChunk = nil
+        // Answers to questions that are not in the question file mean the files do not belong together.
+        for file in answers.files {
+            for (key, answer) in file.answers.sorted(by: { $0.value.line < $1.value.line }) where seenQuestions[key] == nil {
+                let reason = "no question with this id in \(path)"
+                guard let rejects else {
+                    throw ImportError.answerMismatch(path: file.path, line: answer.line, questionId: key, reason: reason)
+                }
+                try rejects.write(path: file.path, line: answer.line, column: 1, index: answer.line - 1,
+                                  reason: reason, raw: answer.text)
+                report.skipped += 1
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func openReader(_ path: String) throws -> JSONRecordReader {
+        do {
+            return try JSONRecordReader(path: path)
+        } catch let error as JSONSyntaxError {
+            throw ImportError.syntax(error)
+        }
+    }
+
+    private func readOrThrow(_ reader: JSONRecordReader) throws -> JSONRecord? {
+        do {
+            return try reader.next()
+        } catch let error as JSONSyntaxError {
+            throw ImportError.syntax(error)
+        }
+    }
+
+    private func optionsJSON(_ options: ImportOptions, format: ImportFormat, map: FieldMap?,
+                             captions: CaptionTable?, answers: AnswerSet?) -> String {
+        var object = JSONObject()
+        object.set("format", .string(format.rawValue))
+        if let root = options.imageRoot { object.set("images", .string(absolutePath(root))) }
+        if let map { object.set("map", .string(map.text)) }
+        if let captions { object.set("captions", .object(JSONObject(keys: ["file", "sha256"], values: [.string(captions.path), .string(captions.sha256)]))) }
+        if let answers {
+            object.set("answers", .array(answers.files.map { file in
+                .object(JSONObject(keys: ["file", "model", "sha256"], values: [.string(file.path), .string(file.model), .string(file.sha256)]))
+            }))
+        }
+        return JSONValue.object(object).jsonText
+    }
+
+    struct PreviousImport {
+        var id: Int64
+        var size: Int
+        var sha256: String
+        var options: String
+    }
+
+    static func previousImport(_ db: Database, file: String, source: String) throws -> PreviousImport? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, size, sha256, options FROM imports
+            WHERE file = ? AND source = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1
+            """, arguments: [file, source]) else { return nil }
+        return PreviousImport(id: row["id"], size: row["size"], sha256: row["sha256"], options: row["options"])
+    }
+
+    static func insertImport(_ db: Database, file: FileFacts, format: ImportFormat, source: String,
+                             imageRoot: String?, options: String, reviewer: String) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO imports(file, size, mtime, sha256, format, source, image_root, options, reviewer, started_at)
+            VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)
+            """, arguments: [file.path, file.size, file.mtime, format.rawValue, source, imageRoot, options, reviewer, Timestamp.now()])
+        return db.lastInsertedRowID
+    }
+}
+
+/// Size and modification time of a file, or a clear error.
+struct FileFacts {
+    var path: String
+    var size: Int
+    var mtime: Double
+
+    init(path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { throw ImportError.fileNotFound(path) }
+            throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ImportError.unreadable(path: path, reason: "it is not a regular file")
+        }
+        self.path = path
+        size = Int(info.st_size)
+        mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+}
+
+/// The running SHA-256 of the bytes a reader has read.
+final class HashSink {
+    var sha = SHA256()
+}
+
+/// Calls back at most ten times a second.
+final class ProgressTicker {
+    private let callback: ((ImportProgress) -> Void)?
+    private let started = Date()
+    private var last = Date.distantPast
+    private var counter = 0
+
+    init(_ callback: ((ImportProgress) -> Void)?) { self.callback = callback }
+
+    func tick(records: Int, bytes: Int, total: Int) {
+        guard let callback else { return }
+        counter += 1
+        guard counter % 256 == 0 else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.1 else { return }
+        last = now
+        callback(ImportProgress(records: records, bytesRead: bytes, totalBytes: total, elapsed: now.timeIntervalSince(started)))
+    }
+}
+
+/// Resolves a path against the current directory, without touching symlinks.
+public func absolutePath(_ path: String) -> String {
+    let expanded = (path as NSString).expandingTildeInPath
+    if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+    let cwd = FileManager.default.currentDirectoryPath
+    return ((cwd as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+}
+
+/// SHA-256 of a whole file, read in chunks.
+public func sha256(of path: String) throws -> String {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var hasher = SHA256()
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+        let count = read(fd, buffer.baseAddress, buffer.count)
+        if count < 0 { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        if count == 0 { break }
+        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    }
+    return hasher.finalize()
+}
+
+/// FNV-1a, 64 bit, over a string's UTF-8.
+func fnv1a(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+    }
+    return hash
+}
+
+extension String {
+    var deletingExtension: String { (self as NSString).deletingPathExtension }
+}

@@ -1,0 +1,151 @@
+import GRDB
+
+/// Writes parsed items of one source file inside the import's transaction.
+///
+/// New records are inserted; records seen before (same provenance key) are updated in
+/// place when their content hash changed, so their decisions and edits stay attached;
+/// records no longer in the file are marked removed, never deleted.
+final class ItemWriter {
+    private let db: Database
+    private let sourceFile: String
+    private let source: String
+    private let imageRoot: String?
+    var importId: Int64 = 0
+
+    private struct Existing {
+        var id: Int64
+        var hash: Int64
+        var recordIndex: Int
+        var removed: Bool
+    }
+    /// Items of this file already in the store, by provenance key; emptied as records are seen.
+    private var existing: [String: Existing] = [:]
+    private var droppedIndexes: [String] = []
+
+    private let insertItem: RawStatement
+    private let insertTurn: RawStatement
+    private let insertText: RawStatement
+
+    private(set) var added = 0
+    private(set) var changed = 0
+    private(set) var unchanged = 0
+
+    init(_ db: Database, sourceFile: String, source: String, imageRoot: String?) throws {
+        self.db = db
+        self.sourceFile = sourceFile
+        self.source = source
+        self.imageRoot = imageRoot
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, prov_key, content_hash, record_index, removed_at IS NOT NULL FROM items WHERE source_file = ?
+            """, arguments: [sourceFile])
+        while let row = try rows.next() {
+            existing[row[1]] = Existing(id: row[0], hash: row[2], recordIndex: row[3], removed: row[4])
+        }
+        // Into an empty store, build the secondary indexes once at the end.
+        let storeHasItems = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM items)") ?? true
+        if !storeHasItems {
+            for index in Schema.secondaryIndexes
+            where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)",
+                                    arguments: [index.name]) ?? false {
+                try db.execute(sql: "DROP INDEX \(index.name)")
+                droppedIndexes.append(index.name)
+            }
+        }
+        insertItem = try RawStatement(db, """
+            INSERT INTO items(orig_id, source, source_file, record_index, prov_key, import_id, image, image_root,
+                              caption, model, category, extra, format_flags, content_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertTurn = try RawStatement(db, "INSERT INTO turns(item_id, idx, role, text) VALUES (?, ?, ?, ?)")
+        insertText = try RawStatement(db, "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)")
+    }
+
+    func finalize() {
+        insertItem.finalize()
+        insertTurn.finalize()
+        insertText.finalize()
+    }
+
+    func write(_ item: ParsedItem) throws {
+        let hash = Int64(bitPattern: item.contentHash)
+        if let known = existing.removeValue(forKey: item.provKey) {
+            if known.hash == hash && !known.removed {
+                unchanged += 1
+                if known.recordIndex != item.recordIndex {
+                    try db.execute(sql: "UPDATE items SET record_index = ? WHERE id = ?", arguments: [item.recordIndex, known.id])
+                }
+                return
+            }
+            try update(known.id, with: item, hash: hash)
+            if known.removed { added += 1 } else { changed += 1 }
+            return
+        }
+        insertItem.bind(1, item.origId?.jsonText)
+        insertItem.bind(2, source)
+        insertItem.bind(3, sourceFile)
+        insertItem.bind(4, item.recordIndex)
+        insertItem.bind(5, item.provKey)
+        insertItem.bind(6, importId)
+        insertItem.bind(7, item.image)
+        insertItem.bind(8, item.image == nil ? nil : imageRoot)
+        insertItem.bind(9, item.caption)
+        insertItem.bind(10, item.model)
+        insertItem.bind(11, item.category)
+        insertItem.bind(12, item.extra.map { JSONValue.object($0).jsonText })
+        insertItem.bind(13, item.formatFlags.rawValue)
+        insertItem.bind(14, hash)
+        try insertItem.run()
+        let id = insertItem.lastInsertedRowID
+        try writeTurns(id, item.turns)
+        let document = FullText.Document(turns: item.turns, caption: item.caption)
+        insertText.bind(1, id)
+        insertText.bind(2, document.instruction)
+        insertText.bind(3, document.answer)
+        insertText.bind(4, document.caption)
+        try insertText.run()
+        added += 1
+    }
+
+    private func writeTurns(_ id: Int64, _ turns: [Turn]) throws {
+        for (index, turn) in turns.enumerated() {
+            insertTurn.bind(1, id)
+            insertTurn.bind(2, index)
+            insertTurn.bind(3, turn.role)
+            insertTurn.bind(4, turn.text)
+            try insertTurn.run()
+        }
+    }
+
+    private func update(_ id: Int64, with item: ParsedItem, hash: Int64) throws {
+        let old = try FullText.current(db, item: id)
+        try db.execute(sql: """
+            UPDATE items SET orig_id = ?, record_index = ?, import_id = ?, image = ?, image_root = ?, caption = ?,
+                model = ?, category = ?, extra = ?, format_flags = ?, content_hash = ?, removed_at = NULL
+            WHERE id = ?
+            """, arguments: [item.origId?.jsonText, item.recordIndex, importId, item.image,
+                             item.image == nil ? nil : imageRoot, item.caption, item.model, item.category,
+                             item.extra.map { JSONValue.object($0).jsonText }, item.formatFlags.rawValue, hash, id])
+        try db.execute(sql: "DELETE FROM turns WHERE item_id = ?", arguments: [id])
+        try writeTurns(id, item.turns)
+        try FullText.replace(db, item: id, old: old, new: try FullText.current(db, item: id))
+    }
+
+    /// Marks the items of this file that the new version no longer has.
+    func markRemoved() throws -> Int {
+        let gone = existing.values.filter { !$0.removed }.map(\.id)
+        let now = Timestamp.now()
+        for id in gone {
+            try db.execute(sql: "UPDATE items SET removed_at = ? WHERE id = ?", arguments: [now, id])
+        }
+        existing.removeAll()
+        return gone.count
+    }
+
+    /// Rebuilds the indexes dropped for a bulk load.
+    func restoreIndexes() throws {
+        for index in Schema.secondaryIndexes where droppedIndexes.contains(index.name) {
+            try db.execute(sql: index.sql)
+        }
+        droppedIndexes.removeAll()
+    }
+}

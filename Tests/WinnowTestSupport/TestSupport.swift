@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+/// Paths and scratch space shared by the test targets.
+public enum TestPaths {
+    /// The repository root (this file is Tests/WinnowTestSupport/TestSupport.swift).
+    public static let repository: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared` beside the repository, when present (CI and developers have it).
+    public static var shared: URL? {
+        let url = repository.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    public static var sampleData: URL { repository.appendingPathComponent("sample-data") }
+
+    /// The winnow binary built by `swift build` (`$WINNOW_BIN` when set by the Makefile).
+    public static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["WINNOW_BIN"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return repository.appendingPathComponent(".build/debug/winnow")
+    }
+}
+
+/// A fresh folder removed when the value is released.
+public final class Scratch {
+    public let url: URL
+
+    public init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes text to a file in the folder and returns its path.
+    @discardableResult
+    public func write(_ name: String, _ text: String) -> String {
+        let path = path(name)
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    /// Writes bytes to a file in the folder and returns its path.
+    @discardableResult
+    public func write(_ name: String, bytes: [UInt8]) -> String {
+        let path = path(name)
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    /// A new store in this folder.
+    public func store(_ name: String = "test.sqlite") throws -> Store {
+        try Store(path: path(name))
+    }
+}
+
+extension Store {
+    /// Every row of every table, as text: equal dumps mean the store did not change.
+    public func dump() throws -> String {
+        try read { db in
+            var out = ""
+            let tables = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                  AND name NOT LIKE 'item_fts%' ORDER BY name
+                """)
+            for table in tables {
+                out += "## \(table)\n"
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1") {
+                    out += row.description + "\n"
+                }
+            }
+            // The contentless full-text index is compared through what it finds.
+            let hits = try Int.fetchOne(db, sql: "SELECT count(*) FROM item_fts WHERE item_fts MATCH 'the OR a OR image'") ?? 0
+            out += "## fts hits \(hits)\n"
+            return out
+        }
+    }
+
+    /// Counts rows of a query.
+    public func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+}
+
+/// Runs a process to completion and returns its exit status and output.
+public struct ProcessResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+@discardableResult
+public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                       currentDirectory: URL? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes while the process runs, so a chatty child never blocks on a full pipe.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    process.waitUntilExit()
+    group.wait()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
