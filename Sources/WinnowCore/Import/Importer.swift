@@ -80,7 +80,7 @@ public final class Importer {
                 report.added = writer.added
                 report.changed = writer.changed
                 report.unchanged = writer.unchanged
-                let digest = hasher.sha.finalize()
+                let digest = hasher.finalize()
                 try db.execute(sql: """
                     UPDATE imports SET sha256 = ?, records = ?, added = ?, changed = ?, unchanged = ?, removed = ?,
                         skipped = ?, duplicate_ids = ?, finished_at = ? WHERE id = ?
@@ -122,110 +122,32 @@ public final class Importer {
                                writer: ItemWriter, rejects: RejectWriter?, report: inout ImportReport,
                                hasher: HashSink) throws {
         let reader = try openReader(path)
-        reader.onChunk = { chunk in hasher.sha.update(chunk) }
-        var occurrences: [UInt64: UInt32] = [:]
-        var index = 0
-        let ticker = ProgressTicker(onProgress)
-        while true {
-            let record: JSONRecord
-            do {
-                guard let next = try reader.next() else { break }
-                record = next
-            } catch let error as JSONSyntaxError {
-                guard let rejects, reader.layout == .lines else { throw ImportError.syntax(error) }
-                let text = reader.skipBadLine()
-                try rejects.write(path: path, line: error.line, column: error.column, index: index,
-                                  reason: error.message, raw: text)
-                report.skipped += 1
-                index += 1
-                continue
-            }
-            index = record.index + 1
-            var item: ParsedItem
-            do {
-                if format == .mapped, let map {
-                    item = try RecordMapper.mapped(record.value, map: map, index: record.index, hash: record.contentHash)
-                } else {
-                    item = try RecordMapper.llava(record.value, index: record.index, hash: record.contentHash)
-                }
-            } catch {
-                guard let rejects else {
-                    throw ImportError.invalidRecord(path: path, line: record.line, column: record.column,
-                                                    index: record.index, reason: error.reason)
-                }
-                try rejects.write(path: path, line: record.line, column: record.column, index: record.index,
-                                  reason: error.reason, value: record.value)
-                report.skipped += 1
-                continue
-            }
-            // Provenance key: the original id and its occurrence in the file, or the index.
-            if let id = item.origId {
-                let text = id.jsonText + "\u{1}" + (item.model ?? "")
-                let key = fnv1a(text)
-                let seen = occurrences[key, default: 0]
-                occurrences[key] = seen + 1
-                if seen > 0 { report.duplicateIds += 1 }
-                item.provKey = "i:\(id.jsonText)#\(seen)" + (item.model.map { "|m:\($0)" } ?? "")
-            } else {
-                item.provKey = "n:\(record.index)"
-            }
-            if item.caption == nil, let image = item.image, let caption = captions?.caption(for: image) {
-                item.caption = caption
-                item.contentHash = item.contentHash &* 31 &+ fnv1a(caption)
-            }
-            try writer.write(item)
-            report.records += 1
-            ticker.tick(records: report.records, bytes: reader.bytesConsumed, total: reader.fileSize)
-        }
+        reader.onChunk = { chunk in hasher.update(chunk) }
+        let producer = RecordProducer(path: path, format: format, map: map, captions: captions, reader: reader,
+                                      rejects: rejects, ticker: ProgressTicker(onProgress))
+        try ItemPipeline().run(produce: producer.produce, consume: writer.write)
         reader.onChunk = nil
+        report.records += producer.records
+        report.skipped += producer.skipped
+        report.duplicateIds += producer.duplicateIds
     }
 
     private func importQuestions(path: String, answers: AnswerSet, captions: CaptionTable?, writer: ItemWriter,
                                  rejects: RejectWriter?, report: inout ImportReport, hasher: HashSink) throws {
         let reader = try openReader(path)
-        reader.onChunk = { chunk in hasher.sha.update(chunk) }
-        var seenQuestions: [String: Int] = [:]
-        let ticker = ProgressTicker(onProgress)
-        while let record = try readOrThrow(reader) {
-            let question: (id: JSONValue, object: JSONObject)
-            do {
-                question = try RecordMapper.question(record.value)
-            } catch {
-                guard let rejects else {
-                    throw ImportError.invalidRecord(path: path, line: record.line, column: record.column,
-                                                    index: record.index, reason: error.reason)
-                }
-                try rejects.write(path: path, line: record.line, column: record.column, index: record.index,
-                                  reason: error.reason, value: record.value)
-                report.skipped += 1
-                continue
-            }
-            let key = question.id.jsonText
-            let occurrence = seenQuestions[key, default: 0]
-            seenQuestions[key] = occurrence + 1
-            if occurrence > 0 { report.duplicateIds += 1 }
-            for file in answers.files {
-                guard let answer = file.answers[key] else {
-                    report.warnings.append("question_id \(question.id.plainText) has no answer in \(file.path)")
-                    continue
-                }
-                var item = try RecordMapper.questionAnswer(
-                    question: question.object, questionId: question.id, answer: answer.text, model: file.model,
-                    index: record.index, hash: record.contentHash &* 31 &+ answer.hash)
-                if item.caption == nil, let image = item.image, let caption = captions?.caption(for: image) {
-                    item.caption = caption
-                    item.contentHash = item.contentHash &* 31 &+ fnv1a(caption)
-                }
-                item.provKey = "q:\(key)#\(occurrence)|m:\(file.model)"
-                try writer.write(item)
-                report.records += 1
-            }
-            ticker.tick(records: report.records, bytes: reader.bytesConsumed, total: reader.fileSize)
-        }
+        reader.onChunk = { chunk in hasher.update(chunk) }
+        let producer = QuestionProducer(path: path, answers: answers, captions: captions, reader: reader,
+                                        rejects: rejects, ticker: ProgressTicker(onProgress))
+        try ItemPipeline().run(produce: producer.produce, consume: writer.write)
         reader.onChunk = nil
+        report.records += producer.records
+        report.skipped += producer.skipped
+        report.duplicateIds += producer.duplicateIds
+        report.warnings += producer.warnings
         // Answers to questions that are not in the question file mean the files do not belong together.
         for file in answers.files {
-            for (key, answer) in file.answers.sorted(by: { $0.value.line < $1.value.line }) where seenQuestions[key] == nil {
+            for (key, answer) in file.answers.sorted(by: { $0.value.line < $1.value.line })
+            where producer.seenQuestions[key] == nil {
                 let reason = "no question with this id in \(path)"
                 guard let rejects else {
                     throw ImportError.answerMismatch(path: file.path, line: answer.line, questionId: key, reason: reason)
@@ -316,13 +238,31 @@ struct FileFacts {
     }
 }
 
-/// The running SHA-256 of the bytes a reader has read.
-final class HashSink {
-    var sha = SHA256()
+/// The running SHA-256 of the bytes a reader has read, computed on a second thread so the
+/// import's own thread only copies each chunk.
+final class HashSink: @unchecked Sendable {
+    private let sha = SHA256()
+    private let queue = DispatchQueue(label: "winnow.sha256")
+    /// At most four chunks wait to be hashed, so memory stays bounded.
+    private let slots = DispatchSemaphore(value: 4)
+
+    func update(_ chunk: UnsafeRawBufferPointer) {
+        let copy = [UInt8](chunk)
+        slots.wait()
+        queue.async {
+            copy.withUnsafeBytes { self.sha.update($0) }
+            self.slots.signal()
+        }
+    }
+
+    /// Waits for the queued chunks and returns the hex digest.
+    func finalize() -> String {
+        queue.sync { sha.finalize() }
+    }
 }
 
 /// Calls back at most ten times a second.
-final class ProgressTicker {
+final class ProgressTicker: @unchecked Sendable {
     private let callback: ((ImportProgress) -> Void)?
     private let started = Date()
     private var last = Date.distantPast
@@ -354,7 +294,7 @@ public func sha256(of path: String) throws -> String {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
-    var hasher = SHA256()
+    let hasher = SHA256()
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     while true {

@@ -23,7 +23,6 @@ final class ItemWriter {
     private var droppedIndexes: [String] = []
 
     private let insertItem: RawStatement
-    private let insertTurn: RawStatement
     private let insertText: RawStatement
 
     private(set) var added = 0
@@ -53,20 +52,19 @@ final class ItemWriter {
         }
         insertItem = try RawStatement(db, """
             INSERT INTO items(orig_id, source, source_file, record_index, prov_key, import_id, image, image_root,
-                              caption, model, category, extra, format_flags, content_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              caption, model, category, extra, format_flags, content_hash, conversation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertTurn = try RawStatement(db, "INSERT INTO turns(item_id, idx, role, text) VALUES (?, ?, ?, ?)")
         insertText = try RawStatement(db, "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)")
     }
 
     func finalize() {
         insertItem.finalize()
-        insertTurn.finalize()
         insertText.finalize()
     }
 
-    func write(_ item: ParsedItem) throws {
+    func write(_ prepared: PreparedItem) throws {
+        let item = prepared.item
         let hash = Int64(bitPattern: item.contentHash)
         if let known = existing.removeValue(forKey: item.provKey) {
             if known.hash == hash && !known.removed {
@@ -76,7 +74,7 @@ final class ItemWriter {
                 }
                 return
             }
-            try update(known.id, with: item, hash: hash)
+            try update(known.id, with: item, conversation: prepared.conversation, hash: hash)
             if known.removed { added += 1 } else { changed += 1 }
             return
         }
@@ -94,10 +92,10 @@ final class ItemWriter {
         insertItem.bind(12, item.extra.map { JSONValue.object($0).jsonText })
         insertItem.bind(13, item.formatFlags.rawValue)
         insertItem.bind(14, hash)
+        insertItem.bind(15, prepared.conversation)
         try insertItem.run()
         let id = insertItem.lastInsertedRowID
-        try writeTurns(id, item.turns)
-        let document = FullText.Document(turns: item.turns, caption: item.caption)
+        let document = prepared.document
         insertText.bind(1, id)
         insertText.bind(2, document.instruction)
         insertText.bind(3, document.answer)
@@ -106,27 +104,16 @@ final class ItemWriter {
         added += 1
     }
 
-    private func writeTurns(_ id: Int64, _ turns: [Turn]) throws {
-        for (index, turn) in turns.enumerated() {
-            insertTurn.bind(1, id)
-            insertTurn.bind(2, index)
-            insertTurn.bind(3, turn.role)
-            insertTurn.bind(4, turn.text)
-            try insertTurn.run()
-        }
-    }
-
-    private func update(_ id: Int64, with item: ParsedItem, hash: Int64) throws {
+    private func update(_ id: Int64, with item: ParsedItem, conversation: String, hash: Int64) throws {
         let old = try FullText.current(db, item: id)
         try db.execute(sql: """
             UPDATE items SET orig_id = ?, record_index = ?, import_id = ?, image = ?, image_root = ?, caption = ?,
-                model = ?, category = ?, extra = ?, format_flags = ?, content_hash = ?, removed_at = NULL
+                model = ?, category = ?, extra = ?, format_flags = ?, content_hash = ?, conversation = ?, removed_at = NULL
             WHERE id = ?
             """, arguments: [item.origId?.jsonText, item.recordIndex, importId, item.image,
                              item.image == nil ? nil : imageRoot, item.caption, item.model, item.category,
-                             item.extra.map { JSONValue.object($0).jsonText }, item.formatFlags.rawValue, hash, id])
-        try db.execute(sql: "DELETE FROM turns WHERE item_id = ?", arguments: [id])
-        try writeTurns(id, item.turns)
+                             item.extra.map { JSONValue.object($0).jsonText }, item.formatFlags.rawValue, hash,
+                             conversation, id])
         try FullText.replace(db, item: id, old: old, new: try FullText.current(db, item: id))
     }
 

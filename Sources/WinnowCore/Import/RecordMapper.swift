@@ -1,5 +1,5 @@
 /// One record, mapped from its source layout to what the store holds.
-struct ParsedItem {
+struct ParsedItem: Sendable {
     var origId: JSONValue?
     var provKey: String
     var recordIndex: Int

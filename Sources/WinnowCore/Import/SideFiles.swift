@@ -11,7 +11,7 @@ struct CaptionTable {
         self.path = path
         let reader = try Self.open(path)
         let hasher = HashSink()
-        reader.onChunk = { hasher.sha.update($0) }
+        reader.onChunk = { hasher.update($0) }
         while let record = try Self.next(reader) {
             guard case let .object(object) = record.value,
                   let image = object["image"]?.stringValue, let caption = object["caption"]?.stringValue else {
@@ -20,7 +20,7 @@ struct CaptionTable {
             }
             captions[image] = caption
         }
-        sha256 = hasher.sha.finalize()
+        sha256 = hasher.finalize()
     }
 
     func caption(for image: String) -> String? { captions[image] }
@@ -60,7 +60,7 @@ struct AnswerSet {
             let model = position < models.count ? models[position] : (path as NSString).lastPathComponent.deletingExtension
             let reader = try CaptionTable.open(path)
             let hasher = HashSink()
-            reader.onChunk = { hasher.sha.update($0) }
+            reader.onChunk = { hasher.update($0) }
             var answers: [String: Answer] = [:]
             while let record = try CaptionTable.next(reader) {
                 guard case let .object(object) = record.value else {
@@ -82,7 +82,7 @@ struct AnswerSet {
                 }
                 answers[key] = Answer(text: text, line: record.line, hash: record.contentHash)
             }
-            files.append(File(path: path, model: model, sha256: hasher.sha.finalize(), answers: answers))
+            files.append(File(path: path, model: model, sha256: hasher.finalize(), answers: answers))
         }
         self.files = files
     }

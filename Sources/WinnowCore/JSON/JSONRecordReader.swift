@@ -156,11 +156,22 @@ public final class JSONRecordReader {
     private var lineStartOffset = 0
     private var phase: Phase = .finished
     private var recordIndex = 0
-    private var scratch: [UInt8] = []
+    /// The parser's reusable stacks and scratch bytes (manually managed, freed in deinit).
+    private let workspace: UnsafeMutablePointer<JSONParserWorkspace>
+    private let stringCache = JSONStringCache(bits: 8)
     /// Where the last syntax error of a `lines` file happened, for `skipBadLine()`.
     private var badLine: (line: Int, lineStartOffset: Int)?
     /// A read error met by `skipBadLine()`, thrown by the next `next()`.
     private var pendingReadError: JSONFileError?
+    /// Records parsed ahead, in reverse order (`popLast()` gives the next one).
+    private var ready: [JSONRecord] = []
+    /// Records being parsed ahead (kept to reuse its storage).
+    private var batch: [JSONRecord] = []
+    /// A syntax error met while parsing ahead, thrown once `ready` is empty.
+    private var deferredError: JSONSyntaxError?
+    /// At most this many records, or this many bytes of records, are parsed ahead.
+    private static let batchRecords = 8
+    private static let batchBytes = 1 << 20
 
     /// The most bytes of a bad line that ``skipBadLine()`` returns.
     static let maxBadLineBytes = 1 << 20
@@ -193,6 +204,8 @@ public final class JSONRecordReader {
         }
         fd = descriptor
         fileSize = Int(info.st_size)
+        workspace = UnsafeMutablePointer<JSONParserWorkspace>.allocate(capacity: 1)
+        workspace.initialize(to: JSONParserWorkspace())
         capacity = max(1, chunkSize)
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         self.layout = layout ?? .array
@@ -205,6 +218,9 @@ public final class JSONRecordReader {
     deinit {
         close(fd)
         buffer.deallocate()
+        workspace.pointee.release()
+        workspace.deinitialize(count: 1)
+        workspace.deallocate()
     }
 
     /// Reads the next record.
@@ -215,21 +231,30 @@ public final class JSONRecordReader {
     ///   `array` layout a syntax error is final (later calls throw it again); in `lines`
     ///   layout call ``skipBadLine()`` to go on with the next line.
     public func next() throws -> JSONRecord? {
+        if let record = ready.popLast() { return record }
         if let error = pendingReadError {
             pendingReadError = nil
             throw error
         }
+        if let error = deferredError {
+            deferredError = nil
+            throw error
+        }
         if case let .failed(error) = phase { throw error }
         flushReports()
-        while true {
+        // Parse a batch of records out of the current buffer, then hash them together: the
+        // FNV-1a chains of four records interleave, which hides the multiply latency.
+        var batchBytes = 0
+        while batch.count < Self.batchRecords && batchBytes < Self.batchBytes {
             var parser = makeParser()
-            swap(&scratch, &parser.scratch)
             do throws(JSONParseStop) {
                 let record = try step(&parser)
-                swap(&scratch, &parser.scratch)
-                return record
+                guard let record else { break }
+                batchBytes += record.byteLength
+                batch.append(record)
             } catch .needMore {
-                swap(&scratch, &parser.scratch)
+                // The batch's raw bytes must stay in the buffer until they are hashed.
+                if !batch.isEmpty { break }
                 if eof {
                     // Cannot happen: a parser at the end of the file never asks for more.
                     throw syntaxError(at: parser.end, parser: parser,
@@ -237,15 +262,32 @@ public final class JSONRecordReader {
                 }
                 try refill()
             } catch let .syntax(offset, message) {
-                swap(&scratch, &parser.scratch)
                 let error = syntaxError(at: offset, parser: parser, message: message)
                 if layout == .lines {
                     badLine = (parser.line, parser.lineStart + bufferFileOffset)
                 } else {
                     phase = .failed(error)
                 }
-                throw error
+                if batch.isEmpty { throw error }
+                deferredError = error
+                break
             }
+        }
+        if batch.isEmpty { return nil }
+        hashBatch()
+        ready.reserveCapacity(batch.count)
+        while let record = batch.popLast() { ready.append(record) }
+        return ready.popLast()
+    }
+
+    /// Sets `contentHash` of every record in `batch` (their bytes are still in the buffer).
+    private func hashBatch() {
+        let base = UnsafePointer(buffer)
+        let offset = bufferFileOffset
+        batch.withUnsafeMutableBufferPointer { records in
+            JSONScan.fnv1a64Interleaved(count: records.count,
+                                        slice: { (base + (records[$0].byteOffset - offset), records[$0].byteLength) },
+                                        store: { records[$0].contentHash = $1 })
         }
     }
 
@@ -259,7 +301,7 @@ public final class JSONRecordReader {
     ///   U+FFFD), without its line break and cut after 1 MiB; an empty string when there is
     ///   nothing to skip (no pending error, or `array` layout).
     public func skipBadLine() -> String {
-        guard layout == .lines, let bad = badLine else { return "" }
+        guard layout == .lines, ready.isEmpty, deferredError == nil, let bad = badLine else { return "" }
         badLine = nil
         recordIndex += 1
         var collected: [UInt8] = []
@@ -305,7 +347,7 @@ public final class JSONRecordReader {
     // MARK: Parsing steps
 
     private func makeParser() -> JSONByteParser {
-        JSONByteParser(base: UnsafePointer(buffer), end: filled, pos: pos, atEOF: eof, line: line,
+        JSONByteParser(base: buffer, writable: true, end: filled, pos: pos, atEOF: eof, cache: stringCache, work: workspace, line: line,
                        lineStart: lineStartOffset - bufferFileOffset, singleLine: false)
     }
 
@@ -321,11 +363,9 @@ public final class JSONRecordReader {
         let byte = parser.peekTokenOrNeedMore()
         if layout == .lines {
             // Keep the start of the record's line in the buffer, for skipBadLine().
-            let lineStartIndex = parser.lineStart
-            let keep = max(pos, min(parser.pos, lineStartIndex))
-            pos = keep
+            pos = max(pos, parser.lineStart)
             line = parser.line
-            lineStartOffset = lineStartIndex + bufferFileOffset
+            lineStartOffset = parser.lineStart + bufferFileOffset
         } else {
             commit(parser)
         }
@@ -338,7 +378,7 @@ public final class JSONRecordReader {
             switch phase {
             case .expectOpenBracket:
                 let byte = try skipAndCommit(&parser)
-                guard byte == Ascii.openBracket else {
+                guard byte == JSONASCII.openBracket else {
                     throw parser.fail(parser.pos, "expected '[' to open the top-level array of records, found \(parser.describe(byte, at: parser.pos))")
                 }
                 parser.pos += 1
@@ -346,7 +386,7 @@ public final class JSONRecordReader {
                 phase = .arrayFirst
             case .arrayFirst:
                 let byte = try skipAndCommit(&parser)
-                if byte == Ascii.closeBracket {
+                if byte == JSONASCII.closeBracket {
                     parser.pos += 1
                     commit(parser)
                     phase = .afterArray
@@ -355,21 +395,21 @@ public final class JSONRecordReader {
                 return try parseRecord(&parser)
             case .arrayNext:
                 let byte = try skipAndCommit(&parser)
-                if byte == Ascii.comma {
+                if byte == JSONASCII.comma {
                     parser.pos += 1
                     let following = try parser.peekToken()
-                    if following == Ascii.closeBracket {
+                    if following == JSONASCII.closeBracket {
                         throw parser.fail(parser.pos, "found ']' after ','; JSON does not allow a comma after the last array element")
                     }
                     return try parseRecord(&parser)
                 }
-                if byte == Ascii.closeBracket {
+                if byte == JSONASCII.closeBracket {
                     parser.pos += 1
                     commit(parser)
                     phase = .afterArray
                     continue
                 }
-                throw parser.fail(parser.pos, "expected ',' or ']' after an array element (record \(recordIndex)), found \(parser.describe(byte, at: parser.pos))")
+                throw parser.fail(parser.pos, "expected ',' or ']' after an array element, found \(parser.describe(byte, at: parser.pos))")
             case .afterArray:
                 let byte = try skipAndCommit(&parser)
                 if byte == JSONByteParser.endOfInput {
@@ -398,6 +438,7 @@ public final class JSONRecordReader {
         let startColumn = start - parser.lineStart + 1
         let isLines = layout == .lines
         parser.singleLine = isLines
+        parser.work.pointee.reset()
         let value = try parser.parseValue(depth: isLines ? 0 : 1)
         let end = parser.pos
         if isLines {
@@ -407,10 +448,10 @@ public final class JSONRecordReader {
             phase = .arrayNext
         }
         commit(parser)
-        let hash = JSONScan.fnv1a64(UnsafePointer(buffer) + start, count: end - start)
+        // contentHash is set by hashBatch().
         let record = JSONRecord(index: recordIndex, line: startLine, column: startColumn,
                                 byteOffset: bufferFileOffset + start, byteLength: end - start,
-                                value: value, contentHash: hash)
+                                value: value, contentHash: 0)
         recordIndex += 1
         return record
     }
@@ -438,12 +479,12 @@ public final class JSONRecordReader {
         var parser = makeParser()
         parser.atEOF = true
         parser.end = filled
-        if requested == .lines || (requested == nil && found == Ascii.openBrace) {
+        if requested == .lines || (requested == nil && found == JSONASCII.openBrace) {
             layout = .lines
             phase = .lines
             return
         }
-        if found == Ascii.openBracket {
+        if found == JSONASCII.openBracket {
             layout = .array
             phase = .expectOpenBracket
             return
@@ -513,8 +554,8 @@ public final class JSONRecordReader {
 extension JSONFileError {
     static func system(path: String, code: Int32, action: String) -> JSONFileError {
         let reason = String(cString: strerror(code))
-        return JSONFileError(path: path, code: code,
-                             message: "Cannot \(action) \(path): \(reason). Check the path and its permissions.")
+        let advice = action == "read" ? "The file may be damaged or on a failing disk." : "Check the path and its permissions."
+        return JSONFileError(path: path, code: code, message: "Cannot \(action) \(path): \(reason). \(advice)")
     }
 }
 
@@ -541,8 +582,8 @@ public func parseJSON(_ bytes: [UInt8], path: String = "<memory>") throws -> JSO
 ///   - path: The name used in error messages.
 /// - Throws: ``JSONSyntaxError`` when the text is not exactly one valid JSON value.
 public func parseJSON(_ text: String, path: String = "<memory>") throws -> JSONValue {
-    var copy = text
-    return try copy.withUTF8 { try JSONByteParser.parseDocument($0, path: path) }
+    var text = text
+    return try text.withUTF8 { try JSONByteParser.parseDocument($0, path: path) }
 }
 
 // MARK: - Parser
@@ -555,7 +596,7 @@ enum JSONParseStop: Error {
     case syntax(offset: Int, message: String)
 }
 
-enum Ascii {
+enum JSONASCII {
     static let quote = 0x22
     static let backslash = 0x5C
     static let comma = 0x2C
@@ -581,7 +622,11 @@ struct JSONByteParser {
     static let endOfLine = -2
     static let needMoreByte = -3
 
-    let base: UnsafePointer<UInt8>
+    /// The buffer. The parser only writes to it in `decodeNonASCII` when `writable`, and
+    /// restores the byte at once.
+    let base: UnsafeMutablePointer<UInt8>
+    /// Whether `base` may be written to (false for the caller's memory in `parseDocument`).
+    let writable: Bool
     var end: Int
     var pos: Int
     var atEOF: Bool
@@ -591,25 +636,59 @@ struct JSONByteParser {
     var lineStart: Int
     /// In JSON Lines records a line break is the end of the record, never whitespace.
     var singleLine: Bool
-    var scratch: [UInt8] = []
+    /// Reusable buffers, owned by the reader (or `parseDocument`) and kept between records.
+    let work: UnsafeMutablePointer<JSONParserWorkspace>
+    /// Whether `work.pointee.scratch` holds a NUL (from `\u0000`), which rules out C-string decoding.
+    var scratchHasNul = false
+    /// Recently decoded short strings (object keys mostly), owned by a `JSONStringCache`;
+    /// nil for one-off documents.
+    let cache: UnsafeMutablePointer<JSONStringCache.Entry>?
+    /// `64 - log2(cache size)`: the hash bits that pick a cache entry.
+    let cacheShift: UInt64
 
-    init(base: UnsafePointer<UInt8>, end: Int, pos: Int, atEOF: Bool, line: Int, lineStart: Int, singleLine: Bool) {
+    init(base: UnsafeMutablePointer<UInt8>, writable: Bool, end: Int, pos: Int, atEOF: Bool, cache: JSONStringCache?,
+         work: UnsafeMutablePointer<JSONParserWorkspace>, line: Int, lineStart: Int, singleLine: Bool) {
+        self.work = work
+        self.writable = writable
+        self.cacheShift = UInt64(64 - (cache?.bits ?? 1))
         self.base = base
         self.end = end
         self.pos = pos
         self.atEOF = atEOF
+        self.cache = cache?.entries
         self.line = line
         self.lineStart = lineStart
         self.singleLine = singleLine
     }
 
+    /// Parses one JSON text that must fill `bytes` (read only).
     static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> JSONValue {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONSyntaxError(path: path, line: 1, column: 1, byteOffset: 0,
                                   message: "the input is empty; expected a JSON value")
         }
-        var parser = JSONByteParser(base: base, end: bytes.count, pos: 0, atEOF: true, line: 1,
-                                    lineStart: 0, singleLine: false)
+        // The workspace lives on the stack and allocates nothing until a container needs it.
+        return try withUnsafeTemporaryAllocation(of: JSONParserWorkspace.self, capacity: 1) { space in
+            guard let work = space.baseAddress else {
+                throw JSONSyntaxError(path: path, line: 1, column: 1, byteOffset: 0, message: "out of memory")
+            }
+            work.initialize(to: JSONParserWorkspace())
+            work.pointee.sharesKeys = false
+            defer {
+                work.pointee.release()
+                work.deinitialize(count: 1)
+            }
+            // Never written to: `writable` is false.
+            let base = UnsafeMutablePointer(mutating: start)
+            var parser = JSONByteParser(base: base, writable: false, end: bytes.count, pos: 0, atEOF: true, cache: nil,
+                                        work: work, line: 1, lineStart: 0, singleLine: false)
+            return try parseDocument(&parser, bytes: bytes, path: path)
+        }
+    }
+
+    private static func parseDocument(_ parser: inout JSONByteParser, bytes: UnsafeBufferPointer<UInt8>,
+                                      path: String) throws -> JSONValue {
+        let base = parser.base
         if bytes.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
             parser.pos = 3
             parser.lineStart = 3
@@ -695,7 +774,7 @@ struct JSONByteParser {
             switch next {
             case 0x20, 0x09, 0x0D:
                 pos += 1
-            case Ascii.newline:
+            case JSONASCII.newline:
                 pos += 1
                 line += 1
                 lineStart = pos
@@ -713,11 +792,11 @@ struct JSONByteParser {
     mutating func parseValue(depth: Int) throws(JSONParseStop) -> JSONValue {
         let next = try peekToken()
         switch next {
-        case Ascii.quote:
+        case JSONASCII.quote:
             return .string(try parseString())
-        case Ascii.openBrace:
+        case JSONASCII.openBrace:
             return try parseObject(depth: depth + 1)
-        case Ascii.openBracket:
+        case JSONASCII.openBracket:
             return try parseArray(depth: depth + 1)
         case 0x74:
             try parseLiteral("true")
@@ -728,7 +807,7 @@ struct JSONByteParser {
         case 0x6E:
             try parseLiteral("null")
             return .null
-        case Ascii.minus, 0x30...0x39:
+        case JSONASCII.minus, 0x30...0x39:
             return .number(try parseNumber())
         default:
             throw fail(pos, "expected a JSON value (an object, array, string, number, true, false or null), found \(describe(next, at: pos))")
@@ -745,25 +824,25 @@ struct JSONByteParser {
         try checkDepth(depth)
         pos += 1
         var next = try peekToken()
-        if next == Ascii.closeBracket {
+        if next == JSONASCII.closeBracket {
             pos += 1
             return .array([])
         }
-        var elements: [JSONValue] = []
-        elements.reserveCapacity(4)
+        let first = work.pointee.valueDepth
         while true {
-            elements.append(try parseValue(depth: depth))
+            let element = try parseValue(depth: depth)
+            work.pointee.pushValue(element)
             next = try peekToken()
-            if next == Ascii.comma {
+            if next == JSONASCII.comma {
                 pos += 1
-                if try peekToken() == Ascii.closeBracket {
+                if try peekToken() == JSONASCII.closeBracket {
                     throw fail(pos, "found ']' after ','; JSON does not allow a comma after the last array element")
                 }
                 continue
             }
-            if next == Ascii.closeBracket {
+            if next == JSONASCII.closeBracket {
                 pos += 1
-                return .array(elements)
+                return .array(work.pointee.takeValues(from: first))
             }
             throw fail(pos, "expected ',' or ']' after an array element, found \(describe(next, at: pos))")
         }
@@ -773,39 +852,37 @@ struct JSONByteParser {
         try checkDepth(depth)
         pos += 1
         var next = try peekToken()
-        if next == Ascii.closeBrace {
+        if next == JSONASCII.closeBrace {
             pos += 1
             return .object(JSONObject())
         }
-        var keys: [String] = []
-        var values: [JSONValue] = []
-        keys.reserveCapacity(4)
-        values.reserveCapacity(4)
+        let firstKey = work.pointee.keyDepth
+        let firstValue = work.pointee.valueDepth
         while true {
-            guard next == Ascii.quote else {
-                if next == Ascii.closeBrace {
+            guard next == JSONASCII.quote else {
+                if next == JSONASCII.closeBrace {
                     throw fail(pos, "found '}' after ','; JSON does not allow a comma after the last object member")
                 }
                 throw fail(pos, "expected an object key (a string in double quotes), found \(describe(next, at: pos))")
             }
             let key = try parseString()
             next = try peekToken()
-            guard next == Ascii.colon else {
+            guard next == JSONASCII.colon else {
                 throw fail(pos, "expected ':' after the object key \(Self.quoted(key)), found \(describe(next, at: pos))")
             }
             pos += 1
             let value = try parseValue(depth: depth)
-            keys.append(key)
-            values.append(value)
+            work.pointee.pushKey(key)
+            work.pointee.pushValue(value)
             next = try peekToken()
-            if next == Ascii.comma {
+            if next == JSONASCII.comma {
                 pos += 1
                 next = try peekToken()
                 continue
             }
-            if next == Ascii.closeBrace {
+            if next == JSONASCII.closeBrace {
                 pos += 1
-                return .object(JSONObject(keys: keys, values: values))
+                return .object(JSONObject(keys: work.pointee.takeKeys(from: firstKey), values: work.pointee.takeValues(from: firstValue)))
             }
             throw fail(pos, "expected ',' or '}' after the value of \(Self.quoted(key)), found \(describe(next, at: pos))")
         }
@@ -826,13 +903,13 @@ struct JSONByteParser {
     private mutating func parseNumber() throws(JSONParseStop) -> String {
         let start = pos
         var index = pos
-        if base[index] == UInt8(Ascii.minus) { index += 1 }
+        if base[index] == UInt8(JSONASCII.minus) { index += 1 }
         var next = try byte(at: index)
         if next == 0x30 {
             index += 1
             next = try byte(at: index)
             if Self.isDigit(next) {
-                throw fail(start, "numbers must not have leading zeros, found \(describe(0x30, at: start)) followed by another digit")
+                throw fail(index - 1, "numbers must not have leading zeros, found '0' followed by another digit")
             }
         } else if Self.isDigit(next) {
             index = skipDigits(from: index + 1)
@@ -852,7 +929,7 @@ struct JSONByteParser {
         if next == 0x65 || next == 0x45 {
             index += 1
             next = try byte(at: index)
-            if next == 0x2B || next == Ascii.minus {
+            if next == 0x2B || next == JSONASCII.minus {
                 index += 1
                 next = try byte(at: index)
             }
@@ -879,47 +956,116 @@ struct JSONByteParser {
     // MARK: Strings
 
     /// Parses the string whose opening quote is at `pos`.
+    ///
+    /// Strings without escapes are decoded straight from the buffer: ASCII ones (the scan
+    /// notices non-ASCII bytes for free) with `String(decoding:)` or from the short-string
+    /// cache, the others through the strict validator of `decodeNonASCII`. Strings with
+    /// escapes are unescaped into the workspace's scratch bytes.
     mutating func parseString() throws(JSONParseStop) -> String {
         let open = pos
         let contentStart = open + 1
-        let special = JSONScan.stringSpecialIndex(base, from: contentStart, end: end)
-        if special < end && base[special] == UInt8(Ascii.quote) {
-            let bytes = UnsafeBufferPointer(start: base + contentStart, count: special - contentStart)
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw invalidUTF8(from: contentStart, to: special)
+        var highBits: UInt64 = 0
+        let special = JSONScan.stringSpecialIndex(base, from: contentStart, end: end, highBits: &highBits)
+        if special < end && base[special] == UInt8(JSONASCII.quote) {
+            if highBits & 0x8080_8080_8080_8080 != 0 {
+                let text = try decodeNonASCII(from: contentStart, to: special)
+                pos = special + 1
+                return text
             }
             pos = special + 1
-            return text
+            let length = special - contentStart
+            if let cache, length <= 16 && special + 16 <= end {
+                return cachedString(at: contentStart, length: length, cache: cache)
+            }
+            return String(decoding: UnsafeBufferPointer(start: base + contentStart, count: length), as: UTF8.self)
         }
-        return try parseEscapedString(open: open, special: special)
+        return try parseEscapedString(open: open, special: special, highBits: highBits)
     }
 
-    private mutating func parseEscapedString(open: Int, special firstSpecial: Int) throws(JSONParseStop) -> String {
-        scratch.removeAll(keepingCapacity: true)
+    /// Decodes the non-ASCII string `from ..< to` (no escapes, no control characters), or
+    /// throws the position of its first invalid UTF-8 byte.
+    ///
+    /// `String(validatingCString:)` is the stdlib's one non-generic strict validator, so the
+    /// closing quote is replaced by a NUL for the call and put back at once.
+    /// A read-only buffer is validated with the (slower) position-finding validator instead.
+    @inline(__always)
+    private func decodeNonASCII(from: Int, to: Int) throws(JSONParseStop) -> String {
+        guard writable else {
+            if JSONScan.firstInvalidUTF8(base, from: from, to: to) != nil { throw invalidUTF8(from: from, to: to) }
+            return String(decoding: UnsafeBufferPointer(start: base + from, count: to - from), as: UTF8.self)
+        }
+        let saved = base[to]
+        base[to] = 0
+        let text = UnsafeRawPointer(base + from).withMemoryRebound(to: CChar.self, capacity: to - from + 1) {
+            String(validatingCString: $0)
+        }
+        base[to] = saved
+        guard let text else { throw invalidUTF8(from: from, to: to) }
+        return text
+    }
+
+    /// The ASCII string of `length` (at most 16) bytes at `start`, from the cache when it was
+    /// seen recently. Reads 16 bytes from `start`, which the caller guarantees are in the buffer.
+    @inline(__always)
+    private func cachedString(at start: Int, length: Int, cache: UnsafeMutablePointer<JSONStringCache.Entry>) -> String {
+        let raw = UnsafeRawPointer(base + start)
+        var first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        var second = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        if length < 8 {
+            first &= (1 &<< UInt64(length &* 8)) &- 1
+            second = 0
+        } else if length < 16 {
+            second &= (1 &<< UInt64((length &- 8) &* 8)) &- 1
+        }
+        let mixed = (first ^ (second &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(length)) &* 0xBF58_476D_1CE4_E5B9
+        let entry = cache + Int(truncatingIfNeeded: mixed >> cacheShift)
+        if entry.pointee.length == length && entry.pointee.first == first && entry.pointee.second == second {
+            return entry.pointee.text
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self)
+        entry.pointee = JSONStringCache.Entry(first: first, second: second, length: length, text: text)
+        return text
+    }
+
+    private mutating func parseEscapedString(open: Int, special firstSpecial: Int, highBits firstHighBits: UInt64) throws(JSONParseStop) -> String {
+        work.pointee.scratch.removeAll(keepingCapacity: true)
+        scratchHasNul = false
         var runStart = open + 1
         var special = firstSpecial
+        var highBits = firstHighBits
         while true {
             if special > runStart {
-                scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: special - runStart))
+                work.pointee.scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: special - runStart))
             }
             guard special < end else { throw try endOfString(open: open, at: special) }
             let byte = base[special]
-            if byte == UInt8(Ascii.quote) {
+            if byte == UInt8(JSONASCII.quote) {
                 pos = special + 1
-                guard let text = String(validating: scratch, as: UTF8.self) else {
+                guard highBits & 0x8080_8080_8080_8080 != 0 else { return String(decoding: work.pointee.scratch, as: UTF8.self) }
+                // Escapes only add valid UTF-8 (never a lone continuation byte), so the
+                // decoded bytes are valid exactly when the raw ones are.
+                if writable && !scratchHasNul {
+                    work.pointee.scratch.append(0)
+                    let text = work.pointee.scratch.withUnsafeBytes { bytes in
+                        bytes.baseAddress.flatMap { String(validatingCString: $0.assumingMemoryBound(to: CChar.self)) }
+                    }
+                    if let text { return text }
+                }
+                if JSONScan.firstInvalidUTF8(base, from: open + 1, to: special) != nil {
                     throw invalidUTF8(from: open + 1, to: special)
                 }
-                return text
+                if writable && !scratchHasNul { work.pointee.scratch.removeLast() }
+                return String(decoding: work.pointee.scratch, as: UTF8.self)
             }
-            if byte == UInt8(Ascii.backslash) {
+            if byte == UInt8(JSONASCII.backslash) {
                 runStart = try appendEscape(at: special, open: open)
             } else {
                 throw stringError(open: open, at: special,
-                                  message: byte == UInt8(Ascii.newline)
+                                  message: byte == UInt8(JSONASCII.newline)
                                       ? "unterminated string: found \(describe(Int(byte), at: special)) before the closing '\"' (a line break inside a string must be written as \\n)"
                                       : "found the raw control character \(Self.hex(byte)) in a string; control characters must be escaped (e.g. \\t, \\n or \\u00XX)")
             }
-            special = JSONScan.stringSpecialIndex(base, from: runStart, end: end)
+            special = JSONScan.stringSpecialIndex(base, from: runStart, end: end, highBits: &highBits)
         }
     }
 
@@ -940,8 +1086,8 @@ struct JSONByteParser {
     }
 
     private func invalidUTF8(from: Int, to: Int) -> JSONParseStop {
-        if let (offset, message) = JSONScan.firstInvalidUTF8(base, from: from, to: to) {
-            return fail(offset, message)
+        if let (offset, problem) = JSONScan.firstInvalidUTF8(base, from: from, to: to) {
+            return fail(offset, JSONScan.message(for: problem, byte: base[offset]))
         }
         return fail(from, "invalid UTF-8 in a string; the file must be UTF-8 encoded")
     }
@@ -966,7 +1112,7 @@ struct JSONByteParser {
             throw stringError(open: open, at: index,
                               message: "invalid escape \(describeEscape(at: index)) in a string; the valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)")
         }
-        scratch.append(simple)
+        work.pointee.scratch.append(simple)
         return index + 2
     }
 
@@ -976,7 +1122,7 @@ struct JSONByteParser {
         return "'\\' followed by \(describe(kind, at: index + 1))"
     }
 
-    /// Reads the 4 hex digits after `\u` at `index`; nil when they are not all there yet.
+    /// The value of the 4 hex digits of the `\uXXXX` escape at `index`.
     private func hexValue(at index: Int, open: Int) throws(JSONParseStop) -> Int {
         guard index + 6 <= end else { throw try endOfString(open: open, at: index) }
         var value = 0
@@ -988,7 +1134,7 @@ struct JSONByteParser {
             case 0x41...0x46: nibble = digit - 0x41 + 10
             case 0x61...0x66: nibble = digit - 0x61 + 10
             default:
-                if digit == Ascii.quote {
+                if digit == JSONASCII.quote {
                     throw stringError(open: open, at: index + offset, message: "expected 4 hexadecimal digits after '\\u', found '\"' (the end of the string)")
                 }
                 throw stringError(open: open, at: index + offset, message: "expected 4 hexadecimal digits after '\\u', found \(describe(digit, at: index + offset))")
@@ -1029,19 +1175,20 @@ struct JSONByteParser {
     private mutating func appendUTF8(_ scalar: Int) {
         switch scalar {
         case 0..<0x80:
-            scratch.append(UInt8(scalar))
+            if scalar == 0 { scratchHasNul = true }
+            work.pointee.scratch.append(UInt8(scalar))
         case 0x80..<0x800:
-            scratch.append(UInt8(0xC0 | scalar >> 6))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
+            work.pointee.scratch.append(UInt8(0xC0 | scalar >> 6))
+            work.pointee.scratch.append(UInt8(0x80 | scalar & 0x3F))
         case 0x800..<0x10000:
-            scratch.append(UInt8(0xE0 | scalar >> 12))
-            scratch.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
+            work.pointee.scratch.append(UInt8(0xE0 | scalar >> 12))
+            work.pointee.scratch.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+            work.pointee.scratch.append(UInt8(0x80 | scalar & 0x3F))
         default:
-            scratch.append(UInt8(0xF0 | scalar >> 18))
-            scratch.append(UInt8(0x80 | (scalar >> 12) & 0x3F))
-            scratch.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
+            work.pointee.scratch.append(UInt8(0xF0 | scalar >> 18))
+            work.pointee.scratch.append(UInt8(0x80 | (scalar >> 12) & 0x3F))
+            work.pointee.scratch.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+            work.pointee.scratch.append(UInt8(0x80 | scalar & 0x3F))
         }
     }
 
@@ -1065,7 +1212,7 @@ struct JSONByteParser {
             return "the end of the file"
         case Self.endOfLine:
             return "the end of the line (a JSON Lines record must be complete on one line)"
-        case Ascii.newline:
+        case JSONASCII.newline:
             return singleLine ? "the end of the line" : "a line break"
         case 0x09:
             return "a tab"
@@ -1123,12 +1270,15 @@ enum JSONScan {
     ///
     /// Eight bytes at a time: for each test the lowest flagged byte of the classic
     /// "has zero byte" bit trick is exact (false positives only appear above a true hit).
+    /// `highBits` is OR-ed with the bytes before the hit: bit 7 of some byte set means
+    /// the run holds non-ASCII bytes.
     @inline(__always)
-    static func stringSpecialIndex(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+    static func stringSpecialIndex(_ base: UnsafePointer<UInt8>, from: Int, end: Int, highBits: inout UInt64) -> Int {
         var index = from
         let raw = UnsafeRawPointer(base)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
+        var seen: UInt64 = 0
         while index &+ 8 <= end {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             let quotes = word ^ 0x2222_2222_2222_2222
@@ -1136,15 +1286,100 @@ enum JSONScan {
             let found = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
                 | ((word &- 0x2020_2020_2020_2020) & ~word)
             let hits = found & highs
-            if hits != 0 { return index &+ (hits.trailingZeroBitCount >> 3) }
+            if hits != 0 {
+                let bit = hits.trailingZeroBitCount
+                // Keep only the bytes below the hit (bit is 7, 15, ... 63).
+                seen |= word & ((1 << (bit &- 7)) &- 1)
+                highBits |= seen
+                return index &+ (bit >> 3)
+            }
+            seen |= word
             index &+= 8
         }
         while index < end {
             let byte = base[index]
-            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return index }
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+            seen |= UInt64(byte)
             index &+= 1
         }
-        return end
+        highBits |= seen
+        return index
+    }
+
+    /// `stringSpecialIndex` for callers that do not care about non-ASCII bytes.
+    @inline(__always)
+    static func stringSpecialIndex(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        var ignored: UInt64 = 0
+        return stringSpecialIndex(base, from: from, end: end, highBits: &ignored)
+    }
+
+    /// FNV-1a 64 of several byte ranges, four at a time in independent chains.
+    ///
+    /// A single FNV-1a chain is bound by the multiply latency (about 4 cycles per byte);
+    /// four interleaved chains run at the multiplier's throughput instead.
+    ///
+    /// - Parameters:
+    ///   - count: The number of ranges.
+    ///   - slice: The start and length of range `i` (the memory must stay valid).
+    ///   - store: Receives range `i` and its hash.
+    @inline(__always)
+    static func fnv1a64Interleaved(count: Int, slice: (Int) -> (UnsafePointer<UInt8>, Int),
+                                   store: (Int, UInt64) -> Void) {
+        let basis: UInt64 = 0xCBF2_9CE4_8422_2325
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        var pointers: (UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?) = (nil, nil, nil, nil)
+        var remaining = (0, 0, 0, 0)
+        var hashes = (basis, basis, basis, basis)
+        var owners = (-1, -1, -1, -1)
+        var nextRange = 0
+        /// Finishes a drained lane and starts the next non-empty range on it.
+        func reload(_ pointer: inout UnsafePointer<UInt8>?, _ left: inout Int, _ hash: inout UInt64, _ owner: inout Int) {
+            guard left == 0 else { return }
+            if owner >= 0 { store(owner, hash) }
+            owner = -1
+            pointer = nil
+            while nextRange < count {
+                let (start, length) = slice(nextRange)
+                if length <= 0 {
+                    store(nextRange, basis)
+                    nextRange += 1
+                    continue
+                }
+                pointer = start
+                left = length
+                hash = basis
+                owner = nextRange
+                nextRange += 1
+                return
+            }
+        }
+        while true {
+            reload(&pointers.0, &remaining.0, &hashes.0, &owners.0)
+            reload(&pointers.1, &remaining.1, &hashes.1, &owners.1)
+            reload(&pointers.2, &remaining.2, &hashes.2, &owners.2)
+            reload(&pointers.3, &remaining.3, &hashes.3, &owners.3)
+            // Idle lanes read along with an active one and their result is dropped.
+            guard let any = pointers.0 ?? pointers.1 ?? pointers.2 ?? pointers.3 else { return }
+            let p0 = pointers.0 ?? any, p1 = pointers.1 ?? any, p2 = pointers.2 ?? any, p3 = pointers.3 ?? any
+            var step = Int.max
+            if owners.0 >= 0 { step = min(step, remaining.0) }
+            if owners.1 >= 0 { step = min(step, remaining.1) }
+            if owners.2 >= 0 { step = min(step, remaining.2) }
+            if owners.3 >= 0 { step = min(step, remaining.3) }
+            var h0 = hashes.0, h1 = hashes.1, h2 = hashes.2, h3 = hashes.3
+            var index = 0
+            while index < step {
+                h0 = (h0 ^ UInt64(p0[index])) &* prime
+                h1 = (h1 ^ UInt64(p1[index])) &* prime
+                h2 = (h2 ^ UInt64(p2[index])) &* prime
+                h3 = (h3 ^ UInt64(p3[index])) &* prime
+                index &+= 1
+            }
+            if owners.0 >= 0 { hashes.0 = h0; remaining.0 -= step; pointers.0 = p0 + step }
+            if owners.1 >= 0 { hashes.1 = h1; remaining.1 -= step; pointers.1 = p1 + step }
+            if owners.2 >= 0 { hashes.2 = h2; remaining.2 -= step; pointers.2 = p2 + step }
+            if owners.3 >= 0 { hashes.3 = h3; remaining.3 -= step; pointers.3 = p3 + step }
+        }
     }
 
     /// FNV-1a 64 of `count` bytes.
@@ -1157,17 +1392,26 @@ enum JSONScan {
         return hash
     }
 
-    /// The first invalid UTF-8 sequence in `from ..< to`, with a message naming the byte.
-    static func firstInvalidUTF8(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> (offset: Int, message: String)? {
-        let advice = "; the file must be UTF-8 encoded (convert it, e.g. with iconv)"
+    /// What is wrong with an invalid UTF-8 sequence.
+    enum UTF8Problem {
+        case strayContinuation, overlongASCII, neverValid, truncated(length: Int), overlong, surrogate, tooLarge
+    }
+
+    /// The offset and problem of the first invalid UTF-8 sequence in `from ..< to`, if any.
+    static func firstInvalidUTF8(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> (offset: Int, problem: UTF8Problem)? {
         var index = from
+        let raw = UnsafeRawPointer(base)
         while index < to {
-            let lead = base[index]
-            if lead < 0x80 {
-                index += 1
+            if index &+ 8 <= to,
+               raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index &+= 8
                 continue
             }
-            let name = "invalid UTF-8 byte \(JSONByteParser.hex(lead))"
+            let lead = base[index]
+            if lead < 0x80 {
+                index &+= 1
+                continue
+            }
             var low: UInt8 = 0x80
             var high: UInt8 = 0xBF
             let continuations: Int
@@ -1179,34 +1423,187 @@ enum JSONScan {
             case 0xF0: continuations = 3; low = 0x90
             case 0xF1...0xF3: continuations = 3
             case 0xF4: continuations = 3; high = 0x8F
-            case 0x80...0xBF:
-                return (index, "\(name): a continuation byte without a leading byte\(advice)")
-            case 0xC0, 0xC1:
-                return (index, "\(name): an overlong encoding of an ASCII character\(advice)")
-            default:
-                return (index, "\(name): this byte never occurs in UTF-8\(advice)")
+            case 0x80...0xBF: return (index, .strayContinuation)
+            case 0xC0, 0xC1: return (index, .overlongASCII)
+            default: return (index, .neverValid)
             }
-            let truncated = "\(name): a \(continuations + 1)-byte sequence is cut short (not enough continuation bytes)\(advice)"
-            guard index + 1 < to else { return (index, truncated) }
+            guard index + 1 < to else { return (index, .truncated(length: continuations + 1)) }
             let second = base[index + 1]
             if second < low || second > high {
-                guard second >= 0x80 && second <= 0xBF else { return (index, truncated) }
+                guard second >= 0x80 && second <= 0xBF else { return (index, .truncated(length: continuations + 1)) }
                 switch lead {
-                case 0xE0, 0xF0:
-                    return (index, "\(name): an overlong encoding (a character encoded with more bytes than needed)\(advice)")
-                case 0xED:
-                    return (index, "\(name): it encodes a UTF-16 surrogate (U+D800 to U+DFFF), which UTF-8 does not allow\(advice)")
-                default:
-                    return (index, "\(name): it encodes a code point above U+10FFFF\(advice)")
+                case 0xE0, 0xF0: return (index, .overlong)
+                case 0xED: return (index, .surrogate)
+                default: return (index, .tooLarge)
                 }
             }
             if continuations >= 2 {
                 for offset in 2...continuations {
-                    guard index + offset < to, base[index + offset] & 0xC0 == 0x80 else { return (index, truncated) }
+                    guard index + offset < to, base[index + offset] & 0xC0 == 0x80 else {
+                        return (index, .truncated(length: continuations + 1))
+                    }
                 }
             }
             index += continuations + 1
         }
         return nil
+    }
+
+    /// A whole-sentence message for an invalid UTF-8 sequence that starts with `byte`.
+    static func message(for problem: UTF8Problem, byte: UInt8) -> String {
+        let name = "invalid UTF-8 byte \(JSONByteParser.hex(byte))"
+        let advice = "; the file must be UTF-8 encoded (convert it, e.g. with iconv)"
+        switch problem {
+        case .strayContinuation:
+            return "\(name): a continuation byte without a leading byte\(advice)"
+        case .overlongASCII:
+            return "\(name): an overlong encoding of an ASCII character\(advice)"
+        case .neverValid:
+            return "\(name): this byte never occurs in UTF-8\(advice)"
+        case let .truncated(length):
+            return "\(name): a \(length)-byte sequence is cut short (not enough continuation bytes)\(advice)"
+        case .overlong:
+            return "\(name): an overlong encoding (a character encoded with more bytes than needed)\(advice)"
+        case .surrogate:
+            return "\(name): it encodes a UTF-16 surrogate (U+D800 to U+DFFF), which UTF-8 does not allow\(advice)"
+        case .tooLarge:
+            return "\(name): it encodes a code point above U+10FFFF\(advice)"
+        }
+    }
+}
+
+/// A small direct-mapped cache of decoded short ASCII strings, so that repeated object keys
+/// and values (`"from"`, `"human"`, `"value"`) are not decoded and validated again.
+final class JSONStringCache {
+    struct Entry {
+        var first: UInt64
+        var second: UInt64
+        var length: Int
+        var text: String
+    }
+
+    /// log2 of the number of entries.
+    let bits: Int
+    let entries: UnsafeMutablePointer<Entry>
+
+    init(bits: Int) {
+        self.bits = bits
+        entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << bits)
+        entries.initialize(repeating: Entry(first: 0, second: 0, length: -1, text: ""), count: 1 << bits)
+    }
+
+    deinit {
+        entries.deinitialize(count: 1 << bits)
+        entries.deallocate()
+    }
+}
+
+/// The parser's reusable buffers: escaped-string bytes, and stacks of the keys and values
+/// of the arrays and objects being parsed, so that each finished container is built with
+/// one exact-size allocation.
+///
+/// Nothing is allocated until first needed. The stacks are manually managed memory: the
+/// owner calls `release()` exactly once.
+struct JSONParserWorkspace {
+    var scratch: [UInt8] = []
+    private var keyStack: UnsafeMutablePointer<String>?
+    private var keyCount = 0
+    private var keyCapacity = 0
+    private var valueStack: UnsafeMutablePointer<JSONValue>?
+    private var valueCount = 0
+    private var valueCapacity = 0
+    /// Recently built key arrays by key count: objects of the same shape share one
+    /// copy-on-write key array instead of allocating their own.
+    private var keyShapes: [[String]] = []
+    /// Whether to share key arrays (worth it for a stream of records, not for one document).
+    var sharesKeys = true
+
+    /// Frees the stacks; the workspace must not be used afterwards.
+    mutating func release() {
+        reset()
+        keyStack?.deallocate()
+        valueStack?.deallocate()
+        keyStack = nil
+        valueStack = nil
+        keyCapacity = 0
+        valueCapacity = 0
+    }
+
+    /// Forgets what a failed parse left on the stacks.
+    mutating func reset() {
+        if keyCount > 0 { keyStack?.deinitialize(count: keyCount) }
+        if valueCount > 0 { valueStack?.deinitialize(count: valueCount) }
+        keyCount = 0
+        valueCount = 0
+    }
+
+    var keyDepth: Int { keyCount }
+    var valueDepth: Int { valueCount }
+
+    @inline(__always)
+    mutating func pushKey(_ key: String) {
+        if keyCount == keyCapacity { keyStack = Self.grow(keyStack, count: keyCount, capacity: &keyCapacity) }
+        guard let keyStack else { return }
+        (keyStack + keyCount).initialize(to: key)
+        keyCount += 1
+    }
+
+    @inline(__always)
+    mutating func pushValue(_ value: JSONValue) {
+        if valueCount == valueCapacity { valueStack = Self.grow(valueStack, count: valueCount, capacity: &valueCapacity) }
+        guard let valueStack else { return }
+        (valueStack + valueCount).initialize(to: value)
+        valueCount += 1
+    }
+
+    private static func grow<Element>(_ stack: UnsafeMutablePointer<Element>?, count: Int,
+                                      capacity: inout Int) -> UnsafeMutablePointer<Element> {
+        let newCapacity = max(16, capacity * 2)
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if let stack {
+            grown.moveInitialize(from: stack, count: count)
+            stack.deallocate()
+        }
+        capacity = newCapacity
+        return grown
+    }
+
+    /// Moves the values from `first` up into a new array and pops them.
+    mutating func takeValues(from first: Int) -> [JSONValue] {
+        var taken: [JSONValue] = []
+        guard let valueStack, valueCount > first else { return taken }
+        taken.reserveCapacity(valueCount - first)
+        for index in first..<valueCount { taken.append((valueStack + index).move()) }
+        valueCount = first
+        return taken
+    }
+
+    /// The array of the keys from `first` up (shared with earlier objects of the same
+    /// shape), and pops them.
+    mutating func takeKeys(from first: Int) -> [String] {
+        guard let keyStack, keyCount > first else { return [] }
+        let count = keyCount - first
+        if sharesKeys && keyShapes.isEmpty { keyShapes = Array(repeating: [], count: 8) }
+        let slot = count & 7
+        var same = sharesKeys && keyShapes[slot].count == count
+        if same {
+            keyShapes[slot].withUnsafeBufferPointer { shape in
+                for index in 0..<count where shape[index] != keyStack[first + index] {
+                    same = false
+                    break
+                }
+            }
+        }
+        if same {
+            (keyStack + first).deinitialize(count: count)
+            keyCount = first
+            return keyShapes[slot]
+        }
+        var taken: [String] = []
+        taken.reserveCapacity(count)
+        for index in first..<keyCount { taken.append((keyStack + index).move()) }
+        keyCount = first
+        if sharesKeys { keyShapes[slot] = taken }
+        return taken
     }
 }

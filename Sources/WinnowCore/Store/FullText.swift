@@ -19,7 +19,7 @@ public enum FullText {
             var answers: [String] = []
             for turn in turns {
                 if turn.isHuman {
-                    instructions.append(turn.text.contains(imageToken) ? turn.text.replacingAll(imageToken, with: "") : turn.text)
+                    instructions.append(turn.text.removingImageTokens())
                 } else {
                     answers.append(turn.text)
                 }
@@ -71,8 +71,10 @@ public enum Conversations {
 
     /// The turns as imported.
     public static func original(_ db: Database, item: Int64) throws -> [Turn] {
-        try Row.fetchAll(db, sql: "SELECT role, text FROM turns WHERE item_id = ? ORDER BY idx", arguments: [item])
-            .map { Turn(role: $0["role"], text: $0["text"]) }
+        guard let text = try String.fetchOne(db, sql: "SELECT conversation FROM items WHERE id = ?", arguments: [item]) else {
+            return []
+        }
+        return try decode(text)
     }
 
     /// Conversations are stored in edits as LLaVA-style `[{"from": ..., "value": ...}]`.
@@ -88,6 +90,30 @@ public enum Conversations {
             guard case let .object(object) = entry, let role = object["from"]?.stringValue,
                   let text = object["value"]?.stringValue else { return nil }
             return Turn(role: role, text: text)
+        }
+    }
+}
+
+extension String {
+    /// The text without `<image>` tokens; the same string, uncopied, when it has none.
+    func removingImageTokens() -> String {
+        guard occurrences(of: imageToken) > 0 else { return self }
+        let token = Array(imageToken.utf8)
+        var copy = self
+        return copy.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == token[0], index + token.count <= bytes.count,
+                   (0..<token.count).allSatisfy({ bytes[index + $0] == token[$0] }) {
+                    index += token.count
+                    continue
+                }
+                out.append(bytes[index])
+                index += 1
+            }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 }

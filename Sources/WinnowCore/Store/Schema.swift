@@ -7,7 +7,8 @@ import GRDB
 /// - `imports`: one row per import run (file, size, sha256, format, options, counts, times).
 /// - `items`: one row per record (provenance, original id as JSON text, image, caption,
 ///   model, cached status, edit version).
-/// - `turns`: the conversation as imported, never changed afterwards.
+/// - `items.conversation` (and the `turns` view over it): the conversation as imported,
+///   never changed afterwards.
 /// - `edits`: versions of an item's conversation written by reviewers; the newest is current.
 /// - `events`: the append-only decision log (verdicts, undo, redo, notes, edits). An item's
 ///   `status` column is a cache of what this log says and can be rebuilt from it.
@@ -71,6 +72,7 @@ public enum Schema {
             model TEXT,
             category TEXT,
             extra TEXT,
+            conversation TEXT NOT NULL,
             format_flags INTEGER NOT NULL DEFAULT 0,
             content_hash INTEGER NOT NULL,
             status TEXT NOT NULL DEFAULT 'pending'
@@ -79,13 +81,13 @@ public enum Schema {
             removed_at TEXT
         );
 
-        CREATE TABLE turns (
-            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-            idx INTEGER NOT NULL,
-            role TEXT NOT NULL,
-            text TEXT NOT NULL,
-            PRIMARY KEY (item_id, idx)
-        ) WITHOUT ROWID;
+        -- The conversation as imported is items.conversation, a JSON array in LLaVA's shape
+        -- ([{"from": ROLE, "value": TEXT}, ...]), never changed by edits. One column instead of
+        -- a row per turn makes a 665k-record import several times cheaper; this view gives
+        -- the per-turn form to anyone who wants rows.
+        CREATE VIEW turns(item_id, idx, role, text) AS
+            SELECT i.id, CAST(j.key AS INTEGER), json_extract(j.value, '$.from'), json_extract(j.value, '$.value')
+            FROM items i, json_each(i.conversation) j;
 
         CREATE TABLE edits (
             id INTEGER PRIMARY KEY,

@@ -65,9 +65,10 @@ public final class Store: Sendable {
         try pool.write(body)
     }
 
-    /// `PRAGMA data_version` of a reader: changes whenever another connection commits.
+    /// `PRAGMA data_version` on this process's writer connection: it changes whenever another
+    /// connection (another process) commits, and not for this process's own writes.
     public func dataVersion() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 
     /// Runs SQLite's integrity check and returns its messages (`["ok"]` when sound).
