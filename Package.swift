@@ -25,7 +25,7 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             "CChafa", "CGdkPixbuf",
         ]),
-        .target(name: "WinnowTUI", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowTUI", dependencies: ["WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "WinnowTerminal", dependencies: ["WinnowTUI", "WinnowCore", "CNcurses", "CChafa"]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowTUI", "WinnowTerminal",
@@ -38,6 +38,8 @@ let package = Package(
             "WinnowCore", "WinnowTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "WinnowTUITests", dependencies: ["WinnowTUI", "WinnowCore", "WinnowTestSupport"]),
-        .testTarget(name: "WinnowEndToEndTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
+        .testTarget(name: "WinnowEndToEndTests", dependencies: [
+            "WinnowCore", "WinnowTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

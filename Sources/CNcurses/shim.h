@@ -24,11 +24,13 @@ static inline attr_t winnow_a_dim(void) { return A_DIM; }
 static inline attr_t winnow_a_italic(void) { return A_ITALIC; }
 static inline int winnow_key_resize(void) { return KEY_RESIZE; }
 
-/// Sets one cell: a wide character with attributes and an extended colour pair.
-static inline int winnow_put_cell(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, int pair) {
+/// Sets one cell: a spacing character plus combining characters (NUL-terminated, at most
+/// CCHARW_MAX), with attributes and an extended colour pair (pairs above 32767 need `opts`).
+static inline int winnow_put_cell(WINDOW *win, int y, int x, const wchar_t *text, attr_t attrs, int pair) {
     cchar_t cell;
-    wchar_t text[2] = { ch, 0 };
-    setcchar(&cell, text, attrs, 0, &pair);
+    if (setcchar(&cell, text, attrs, 0, &pair) != OK) return ERR;
     return mvwadd_wch(win, y, x, &cell);
 }
+
+static inline int winnow_ccharw_max(void) { return CCHARW_MAX; }
 #endif

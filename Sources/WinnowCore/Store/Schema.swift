@@ -155,6 +155,8 @@ public enum Schema {
         ("items_by_source", "CREATE INDEX items_by_source ON items(source, id)"),
         ("items_by_model", "CREATE INDEX items_by_model ON items(model, id)"),
         ("items_by_image", "CREATE INDEX items_by_image ON items(image, id)"),
+        ("items_by_orig_id", "CREATE INDEX items_by_orig_id ON items(orig_id)"),
+        ("items_removed", "CREATE INDEX items_removed ON items(removed_at) WHERE removed_at IS NOT NULL"),
         ("scores_by_value", "CREATE INDEX scores_by_value ON scores(name, value, item_id)"),
     ]
 }

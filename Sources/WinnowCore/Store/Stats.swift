@@ -18,6 +18,8 @@ public struct StoreStats: Equatable, Sendable {
     public var imports = 0
     public var events = 0
     public var edits = 0
+    /// Per score: count, min, max, mean, and items at warn and bad level (built-in profile).
+    public var scores: [ScoreSummary] = []
 
     /// Reads the counts.
     public static func read(_ db: Database) throws -> StoreStats {
@@ -53,6 +55,7 @@ public struct StoreStats: Equatable, Sendable {
         stats.imports = try Int.fetchOne(db, sql: "SELECT count(*) FROM imports WHERE finished_at IS NOT NULL") ?? 0
         stats.events = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
         stats.edits = try Int.fetchOne(db, sql: "SELECT count(*) FROM edits") ?? 0
+        stats.scores = try ScoreQueries.summaries(db)
         return stats
     }
 
@@ -66,9 +69,10 @@ public struct StoreStats: Equatable, Sendable {
         func number(_ value: Int) -> JSONValue { .number(String(value)) }
         return .object(JSONObject(
             keys: ["items", "by_status", "by_source", "by_model", "duplicate_ids", "text_only", "with_caption",
-                   "removed", "format_problems", "items_with_format_problems", "imports", "events", "edits"],
+                   "removed", "format_problems", "items_with_format_problems", "imports", "events", "edits", "scores"],
             values: [number(items), counts(byStatus), counts(bySource), counts(byModel), number(duplicateIds),
                      number(textOnly), number(withCaption), number(removed), counts(formatProblems),
-                     number(itemsWithFormatProblems), number(imports), number(events), number(edits)]))
+                     number(itemsWithFormatProblems), number(imports), number(events), number(edits),
+                     .object(JSONObject(keys: scores.map(\.name), values: scores.map(\.json)))]))
     }
 }

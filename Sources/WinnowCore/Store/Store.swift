@@ -27,6 +27,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try ItemQuery.registerFunctions(db)
         }
         if !readonly {
             let folder = (path as NSString).deletingLastPathComponent

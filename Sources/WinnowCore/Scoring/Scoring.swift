@@ -1,0 +1,633 @@
+import Foundation
+import GRDB
+
+/// What to score and how.
+public struct ScoringOptions: Sendable {
+    /// The scorers to run (nil = all built-in scorers).
+    public var only: Set<BuiltinScorer>?
+    /// Scoring threads (the store is read by each and written by the calling thread).
+    public var threads: Int
+    /// The image folder for items imported without one (`--images`). Items with neither are
+    /// not given an `image` score (counted in ``ScoringReport/imagesSkipped``).
+    public var imageRoot: String?
+    /// Items per unit of work (by id range).
+    public var chunk: Int
+
+    public init(only: Set<BuiltinScorer>? = nil, threads: Int = 2, imageRoot: String? = nil, chunk: Int = 2048) {
+        self.only = only
+        self.threads = max(1, threads)
+        self.imageRoot = imageRoot
+        self.chunk = max(64, chunk)
+    }
+
+    func wants(_ scorer: BuiltinScorer) -> Bool { only?.contains(scorer) ?? true }
+
+    var selected: [BuiltinScorer] { BuiltinScorer.allCases.filter(wants) }
+}
+
+/// Where a scoring run is.
+public struct ScoringProgress: Sendable {
+    public var phase: String
+    public var done: Int
+    public var total: Int
+}
+
+/// What a scoring run did.
+public struct ScoringReport: Equatable, Sendable {
+    /// Items scored.
+    public var items = 0
+    /// Score rows written.
+    public var rows = 0
+    public var seconds = 0.0
+    /// Images whose headers were read.
+    public var imagesChecked = 0
+    /// Items with an image but no known image folder.
+    public var imagesSkipped = 0
+    /// Items at warn (not bad) and at bad level per score, by the built-in profile.
+    public var warn: [String: Int] = [:]
+    public var bad: [String: Int] = [:]
+
+    public var itemsPerSecond: Double { seconds > 0 ? Double(items) / seconds : 0 }
+
+    public var json: JSONValue {
+        func counts(_ d: [String: Int]) -> JSONValue {
+            let keys = d.keys.sorted()
+            return .object(JSONObject(keys: keys, values: keys.map { .number(String(d[$0] ?? 0)) }))
+        }
+        return .object(JSONObject(
+            keys: ["items", "rows", "seconds", "items_per_second", "images_checked", "images_skipped", "warn", "bad"],
+            values: [.number(String(items)), .number(String(rows)), .number(rounded(seconds)),
+                     .number(String(Int(itemsPerSecond.rounded()))), .number(String(imagesChecked)),
+                     .number(String(imagesSkipped)), counts(warn), counts(bad)]))
+    }
+
+    public var summary: String {
+        var lines = [String(format: "Scored %@ items (%@ scores) in %.1f s, %@ items/s.", grouped(items), grouped(rows),
+                            seconds, grouped(Int(itemsPerSecond.rounded())))]
+        let names = Set(warn.keys).union(bad.keys).filter { (warn[$0] ?? 0) + (bad[$0] ?? 0) > 0 }.sorted()
+        for name in names {
+            lines.append("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) bad \(grouped(bad[name] ?? 0)), warn \(grouped(warn[name] ?? 0))")
+        }
+        if imagesSkipped > 0 {
+            lines.append("\(grouped(imagesSkipped)) items have an image but no image folder: pass --images DIR to check their files.")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs the built-in scorers over a store.
+///
+/// ```swift
+/// let report = try Scoring(options: ScoringOptions(threads: 2)).scoreAll(store: store)
+/// try store.write { db in try Scoring.score(db, items: [42]) }   // after an edit
+/// ```
+public final class Scoring: Sendable {
+    public let options: ScoringOptions
+
+    public init(options: ScoringOptions = ScoringOptions()) {
+        self.options = options
+    }
+
+    /// Scores every live item: the text and image scorers in parallel over id ranges, then
+    /// duplicates and image reuse over the whole store.
+    public func scoreAll(store: Store, threads: Int? = nil, progress: ((ScoringProgress) -> Void)? = nil) throws -> ScoringReport {
+        var options = self.options
+        if let threads { options.threads = max(1, threads) }
+        return try ScoringRun(store: store, options: options, importId: nil, progress: progress).run()
+    }
+
+    /// Scores the items a given import added or changed; duplicates and image reuse are
+    /// recomputed for the whole store (new items can be the nearest duplicate of old ones).
+    /// For `winnow import` (unless `--no-score`).
+    public static func scoreImported(store: Store, importId: Int64, options: ScoringOptions = ScoringOptions(),
+                                     progress: ((ScoringProgress) -> Void)? = nil) throws -> ScoringReport {
+        try ScoringRun(store: store, options: options, importId: importId, progress: progress).run()
+    }
+
+    /// Re-scores these items inside the caller's transaction (after an edit). Duplicates are
+    /// looked up through the full-text index; other items' scores are left as they are.
+    public static func score(_ db: Database, items: [Int64], options: ScoringOptions = ScoringOptions()) throws {
+        try SingleItemScoring(db: db, options: options).run(items)
+    }
+}
+
+// MARK: - Loading
+
+/// An item as the scoring threads read it.
+struct LoadedItem {
+    var input: ScoreInput
+    var imageRoot: String?
+    /// `items.orig_id` (JSON text), for duplicate details.
+    var origId: String?
+    /// False for items only read for their duplicate fingerprints.
+    var target: Bool
+}
+
+enum ItemLoader {
+    /// The live items with ids in `range`, with their current conversations.
+    static func load(_ db: Database, range: Range<Int64>, importId: Int64?, onlyTargets: Bool) throws -> [LoadedItem] {
+        var items: [LoadedItem] = []
+        var edited = false
+        let targetSQL = importId == nil ? "1" : "import_id = \(importId ?? 0)"
+        let rows = try RawQuery(db, """
+            SELECT id, image, image_root, caption, format_flags, version, \(targetSQL), conversation, orig_id FROM items
+            WHERE id >= ? AND id < ? AND removed_at IS NULL \(onlyTargets ? "AND \(targetSQL)" : "") ORDER BY id
+            """)
+        rows.bind(1, range.lowerBound)
+        rows.bind(2, range.upperBound)
+        while try rows.step() {
+            if rows.int64(5) > 0 { edited = true }
+            items.append(LoadedItem(
+                input: ScoreInput(id: rows.int64(0), turns: try Conversations.decode(rows.string(7)), caption: rows.text(3),
+                                  image: rows.text(1), formatFlags: FormatFlags(rawValue: Int(rows.int64(4)))),
+                imageRoot: rows.text(2), origId: rows.text(8), target: rows.int64(6) != 0))
+        }
+        if edited {
+            var index: [Int64: Int] = [:]
+            for (i, item) in items.enumerated() { index[item.input.id] = i }
+            let edits = try RawQuery(db, "SELECT item_id, conversation FROM edits WHERE item_id >= ? AND item_id < ? ORDER BY item_id, version")
+            edits.bind(1, range.lowerBound)
+            edits.bind(2, range.upperBound)
+            while try edits.step() {
+                guard let i = index[edits.int64(0)] else { continue }
+                items[i].input.turns = try Conversations.decode(edits.string(1))
+            }
+        }
+        return items
+    }
+}
+
+// MARK: - The parallel run
+
+/// Scores of one chunk, ready to write.
+struct ChunkResult {
+    var range: Range<Int64>
+    var ids: [Int64] = []
+    var targets: [Bool] = []
+    var origIds: [String?] = []
+    /// Hash of the image path per item (0 = no image), for image reuse.
+    var images: [UInt64] = []
+    var fingerprints: [Fingerprint] = []
+    var rowItems: [Int64] = []
+    var rowScorers: [UInt8] = []
+    var rowValues: [Double] = []
+    var rowDetails: [String?] = []
+    var imagesChecked = 0
+    var imagesSkipped = 0
+}
+
+/// Hands out chunks to the scoring threads and their results to the writer, in order,
+/// with a bounded look-ahead.
+final class ChunkExchange: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var nextChunk = 0
+    private var written = 0
+    private var results: [Int: ChunkResult] = [:]
+    private var failure: Error?
+    private var cancelled = false
+    let chunks: Int
+    let lookAhead: Int
+
+    init(chunks: Int, lookAhead: Int) {
+        self.chunks = chunks
+        self.lookAhead = lookAhead
+    }
+
+    /// The next chunk to score, or nil when there is none left (or the run failed).
+    func take() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextChunk < chunks, nextChunk >= written + lookAhead, !cancelled { condition.wait() }
+        guard nextChunk < chunks, !cancelled else { return nil }
+        nextChunk += 1
+        return nextChunk - 1
+    }
+
+    func put(_ chunk: Int, _ result: ChunkResult) {
+        condition.lock()
+        results[chunk] = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func fail(_ error: Error) {
+        condition.lock()
+        if failure == nil { failure = error }
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for chunk `index`'s result (chunks are collected in order).
+    func result(_ index: Int) throws -> ChunkResult {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[index] == nil, failure == nil { condition.wait() }
+        if let failure { throw failure }
+        let result = results.removeValue(forKey: index) ?? ChunkResult(range: 0..<0)
+        written = index + 1
+        condition.broadcast()
+        return result
+    }
+}
+
+final class ScoringRun {
+    let store: Store
+    let options: ScoringOptions
+    let importId: Int64?
+    let progress: ((ScoringProgress) -> Void)?
+    let textScorers: Set<BuiltinScorer>
+    let wantsDuplicates: Bool
+    let wantsCorpus: Bool
+    let wantsImages: Bool
+    let profile = ScoreProfile.builtin
+    var warnCounts = [Int](repeating: 0, count: BuiltinScorer.allCases.count)
+    var badCounts = [Int](repeating: 0, count: BuiltinScorer.allCases.count)
+    let thresholds: [Threshold]
+
+    init(store: Store, options: ScoringOptions, importId: Int64?, progress: ((ScoringProgress) -> Void)?) {
+        self.store = store
+        self.options = options
+        self.importId = importId
+        self.progress = progress
+        textScorers = Set(options.selected.filter { $0.kind == .text })
+        wantsDuplicates = options.wants(.dupInstruction) || options.wants(.dupAnswer)
+        wantsCorpus = wantsDuplicates || options.wants(.imageReuse)
+        wantsImages = options.wants(.image)
+        thresholds = BuiltinScorer.allCases.map { ScoreProfile.builtin.thresholds[$0.rawValue] ?? Threshold() }
+    }
+
+    /// Everything the corpus pass needs of every live item, in id order.
+    struct Corpus {
+        var ids: [Int64] = []
+        var origIds: [String?] = []
+        var images: [UInt64] = []
+        var exactInstruction: [UInt64] = []
+        var exactAnswer: [UInt64] = []
+        var signatureInstruction: [SIMD8<UInt64>] = []
+        var signatureAnswer: [SIMD8<UInt64>] = []
+        var hasInstructionSignature: [Bool] = []
+        var hasAnswerSignature: [Bool] = []
+
+        mutating func reserve(_ count: Int) {
+            ids.reserveCapacity(count)
+            origIds.reserveCapacity(count)
+            images.reserveCapacity(count)
+            exactInstruction.reserveCapacity(count)
+            exactAnswer.reserveCapacity(count)
+            signatureInstruction.reserveCapacity(count)
+            signatureAnswer.reserveCapacity(count)
+            hasInstructionSignature.reserveCapacity(count)
+            hasAnswerSignature.reserveCapacity(count)
+        }
+
+        mutating func append(_ result: ChunkResult) {
+            ids.append(contentsOf: result.ids)
+            origIds.append(contentsOf: result.origIds)
+            images.append(contentsOf: result.images)
+            for fingerprint in result.fingerprints {
+                exactInstruction.append(fingerprint.instruction.exact)
+                exactAnswer.append(fingerprint.answer.exact)
+                signatureInstruction.append(fingerprint.instruction.signature ?? SIMD8())
+                signatureAnswer.append(fingerprint.answer.signature ?? SIMD8())
+                hasInstructionSignature.append(fingerprint.instruction.signature != nil)
+                hasAnswerSignature.append(fingerprint.answer.signature != nil)
+            }
+        }
+    }
+
+    func run() throws -> ScoringReport {
+        let started = Date()
+        var report = ScoringReport()
+        let bounds = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT min(id), max(id), count(*) FROM items WHERE removed_at IS NULL")
+        }
+        guard let bounds, let low: Int64 = bounds[0], let high: Int64 = bounds[1] else {
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+        let total: Int = bounds[2]
+        let chunkSize = Int64(options.chunk)
+        let chunks = Int((high - low) / chunkSize) + 1
+        let perItem = options.selected.filter { $0.kind != .corpus }
+        let corpusScorers = options.selected.filter { $0.kind == .corpus }
+        // Rebuilding the value index once is cheaper than keeping it up to date row by row
+        // when the whole store is scored.
+        let rebuildIndex = importId == nil && total >= 20_000 && !perItem.isEmpty
+        if rebuildIndex {
+            try store.write { db in try db.execute(sql: "DROP INDEX IF EXISTS scores_by_value") }
+        }
+        defer {
+            // Also after a failure: the index must come back.
+            if rebuildIndex { try? createValueIndex() }
+        }
+
+        var corpus = Corpus()
+        if wantsCorpus { corpus.reserve(total) }
+        var phase = Date()
+        if !perItem.isEmpty || wantsCorpus {
+            try scoreItems(chunks: chunks, low: low, chunkSize: chunkSize, total: total, perItem: perItem,
+                           corpusScorers: corpusScorers, corpus: &corpus, report: &report)
+        }
+        timing("pass 1 (read, score, write)", phase)
+        phase = Date()
+        if wantsCorpus {
+            progress?(ScoringProgress(phase: "duplicates", done: 0, total: corpus.ids.count))
+            try writeCorpusScores(corpus, report: &report)
+        }
+        timing("corpus scores", phase)
+        phase = Date()
+        if rebuildIndex {
+            progress?(ScoringProgress(phase: "index", done: 0, total: 1))
+            try createValueIndex()
+        }
+        timing("index", phase)
+        for (index, scorer) in BuiltinScorer.allCases.enumerated() where warnCounts[index] + badCounts[index] > 0 {
+            report.warn[scorer.rawValue, default: 0] += warnCounts[index]
+            report.bad[scorer.rawValue, default: 0] += badCounts[index]
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func createValueIndex() throws {
+        guard let sql = Schema.secondaryIndexes.first(where: { $0.name == "scores_by_value" })?.sql else { return }
+        try store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA threads = 2")
+            try db.execute(sql: sql.replacingOccurrences(of: "CREATE INDEX", with: "CREATE INDEX IF NOT EXISTS"))
+        }
+    }
+
+    /// Writes in a transaction with foreign key checks off: every row written names an item
+    /// just read, and items are never deleted.
+    private func bulkWrite(_ body: (Database) throws -> Void) throws {
+        try store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            try db.inTransaction {
+                try body(db)
+                return .commit
+            }
+        }
+    }
+
+    private func scoreItems(chunks: Int, low: Int64, chunkSize: Int64, total: Int, perItem: [BuiltinScorer],
+                            corpusScorers: [BuiltinScorer], corpus: inout Corpus, report: inout ScoringReport) throws {
+        let exchange = ChunkExchange(chunks: chunks, lookAhead: options.threads * 4)
+        let work = ChunkWork(store: store, options: options, importId: importId, low: low, chunkSize: chunkSize,
+                             textScorers: textScorers, wantsImages: wantsImages, wantsDuplicates: wantsDuplicates,
+                             wantsCorpus: wantsCorpus, exchange: exchange)
+        let group = DispatchGroup()
+        for _ in 0..<options.threads {
+            group.enter()
+            let thread = Thread {
+                work.loop()
+                group.leave()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        defer {
+            exchange.cancel()
+            group.wait()
+        }
+        // Old rows of the scorers being run go first (a score that no longer applies, e.g.
+        // ungrounded without a caption, must not linger). Image scores are replaced, not
+        // deleted: a run without an image folder keeps them. A whole-store run also clears the
+        // corpus scores here, range by range, which is far cheaper than by name later.
+        var cleared = perItem.filter { $0 != .image }
+        if importId == nil { cleared += corpusScorers }
+        let names = cleared.map(\.rawValue)
+        let marks = names.map { _ in "?" }.joined(separator: ",")
+        let deleteRange = "DELETE FROM scores WHERE item_id >= ? AND item_id < ? AND name IN (\(marks))"
+        let deleteItem = "DELETE FROM scores WHERE item_id = ? AND name IN (\(marks))"
+        var index = 0
+        var waited = 0.0
+        defer { timing("writer waiting for scores", Date(timeIntervalSinceNow: -waited)) }
+        while index < chunks {
+            try bulkWrite { db in
+                let insert = try RawStatement(db, """
+                    INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                defer { insert.finalize() }
+                let transactionStart = Date()
+                repeat {
+                    let waitStart = Date()
+                    let result = try exchange.result(index)
+                    waited += Date().timeIntervalSince(waitStart)
+                    index += 1
+                    if wantsCorpus { corpus.append(result) }
+                    if !names.isEmpty {
+                        if importId == nil {
+                            try db.execute(sql: deleteRange, arguments: StatementArguments([result.range.lowerBound, result.range.upperBound] + names))
+                        } else {
+                            for (id, target) in zip(result.ids, result.targets) where target {
+                                try db.execute(sql: deleteItem, arguments: StatementArguments([id] + names))
+                            }
+                        }
+                    }
+                    for row in result.rowItems.indices {
+                        let scorer = Int(result.rowScorers[row])
+                        try write(insert, item: result.rowItems[row], scorer: scorer, value: result.rowValues[row],
+                                  detail: result.rowDetails[row])
+                    }
+                    report.rows += result.rowItems.count
+                    report.items += result.targets.filter { $0 }.count
+                    report.imagesChecked += result.imagesChecked
+                    report.imagesSkipped += result.imagesSkipped
+                    progress?(ScoringProgress(phase: "scoring", done: min(total, Int(result.range.upperBound - low)), total: total))
+                } while index < chunks && Date().timeIntervalSince(transactionStart) < 2.0
+            }
+        }
+    }
+
+    private static let scorerNames = BuiltinScorer.allCases.map(\.rawValue)
+    private static let scorerVersions = BuiltinScorer.allCases.map(\.version)
+
+    @inline(__always)
+    private func write(_ insert: RawStatement, item: Int64, scorer: Int, value: Double, detail: String?) throws {
+        insert.bind(1, item)
+        insert.bind(2, Self.scorerNames[scorer])
+        insert.bind(3, value)
+        insert.bind(4, BuiltinScorer.scorerName)
+        insert.bind(5, Self.scorerVersions[scorer])
+        insert.bind(6, detail)
+        try insert.run()
+        switch thresholds[scorer].level(value) {
+        case .bad: badCounts[scorer] += 1
+        case .warn: warnCounts[scorer] += 1
+        case .good: break
+        }
+    }
+
+    private func timing(_ phase: String, _ start: Date) {
+        if ProcessInfo.processInfo.environment["WINNOW_SCORE_TIMING"] != nil {
+            FileHandle.standardError.write(Data(String(format: "timing: %@ %.2f s\n", phase, Date().timeIntervalSince(start)).utf8))
+        }
+    }
+
+    /// Duplicates and image reuse over every live item, written in item order.
+    private func writeCorpusScores(_ corpus: Corpus, report: inout ScoringReport) throws {
+        let count = corpus.ids.count
+        let instruction = options.wants(.dupInstruction)
+            ? DuplicateFinder.nearest(exact: corpus.exactInstruction, signatures: corpus.signatureInstruction,
+                                      hasSignature: corpus.hasInstructionSignature) : []
+        let answer = options.wants(.dupAnswer)
+            ? DuplicateFinder.nearest(exact: corpus.exactAnswer, signatures: corpus.signatureAnswer,
+                                      hasSignature: corpus.hasAnswerSignature) : []
+        var reuse: [UInt64: Int32] = [:]
+        if options.wants(.imageReuse) {
+            reuse.reserveCapacity(count)
+            for image in corpus.images where image != 0 { reuse[image, default: 0] += 1 }
+        }
+        let scorerIndex = Dictionary(uniqueKeysWithValues: BuiltinScorer.allCases.enumerated().map { ($1, $0) })
+        let dupInstruction = scorerIndex[.dupInstruction] ?? 0
+        let dupAnswer = scorerIndex[.dupAnswer] ?? 0
+        let imageReuse = scorerIndex[.imageReuse] ?? 0
+        func detail(_ near: DuplicateFinder.Nearest) -> String? {
+            guard near.other >= 0 else { return nil }
+            let other = Int(near.other)
+            return "{\"item\":\(corpus.ids[other]),\"orig_id\":\(corpus.origIds[other] ?? "null")}"
+        }
+        var start = 0
+        while start < count {
+            let end = min(count, start + 100_000)
+            try bulkWrite { db in
+                if start == 0, importId != nil {
+                    // Only part of the store was cleared in pass 1.
+                    for scorer in options.selected where scorer.kind == .corpus {
+                        try db.execute(sql: "DELETE FROM scores WHERE name = ?", arguments: [scorer.rawValue])
+                    }
+                }
+                let insert = try RawStatement(db, """
+                    INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                defer { insert.finalize() }
+                for i in start..<end {
+                    let id = corpus.ids[i]
+                    if !instruction.isEmpty {
+                        let near = instruction[i]
+                        try write(insert, item: id, scorer: dupInstruction, value: near.other >= 0 ? Double(near.similarity) : 0,
+                                  detail: detail(near))
+                        report.rows += 1
+                    }
+                    if !answer.isEmpty {
+                        let near = answer[i]
+                        try write(insert, item: id, scorer: dupAnswer, value: near.other >= 0 ? Double(near.similarity) : 0,
+                                  detail: detail(near))
+                        report.rows += 1
+                    }
+                    if options.wants(.imageReuse), corpus.images[i] != 0 {
+                        try write(insert, item: id, scorer: imageReuse, value: Double((reuse[corpus.images[i]] ?? 1) - 1), detail: nil)
+                        report.rows += 1
+                    }
+                }
+            }
+            start = end
+        }
+    }
+}
+
+/// What each scoring thread does: take a chunk, read it, score it, hand it over.
+final class ChunkWork: @unchecked Sendable {
+    let store: Store
+    let options: ScoringOptions
+    let importId: Int64?
+    let low: Int64
+    let chunkSize: Int64
+    let textScorers: Set<BuiltinScorer>
+    let wantsImages: Bool
+    let wantsDuplicates: Bool
+    let wantsCorpus: Bool
+    let exchange: ChunkExchange
+
+    init(store: Store, options: ScoringOptions, importId: Int64?, low: Int64, chunkSize: Int64,
+         textScorers: Set<BuiltinScorer>, wantsImages: Bool, wantsDuplicates: Bool, wantsCorpus: Bool,
+         exchange: ChunkExchange) {
+        self.wantsCorpus = wantsCorpus
+        self.store = store
+        self.options = options
+        self.importId = importId
+        self.low = low
+        self.chunkSize = chunkSize
+        self.textScorers = textScorers
+        self.wantsImages = wantsImages
+        self.wantsDuplicates = wantsDuplicates
+        self.exchange = exchange
+    }
+
+    func loop() {
+        let scorer = TextScorer()
+        let scorerIndex = Dictionary(uniqueKeysWithValues: BuiltinScorer.allCases.enumerated().map { ($1, UInt8($0)) })
+        var loading = 0.0
+        var scoring = 0.0
+        defer {
+            if ProcessInfo.processInfo.environment["WINNOW_SCORE_TIMING"] != nil {
+                FileHandle.standardError.write(Data(String(format: "timing: worker load %.2f s, score %.2f s\n", loading, scoring).utf8))
+            }
+        }
+        while let chunk = exchange.take() {
+            do {
+                let t0 = Date()
+                let lower = low + Int64(chunk) * chunkSize
+                let range = lower..<(lower + chunkSize)
+                let items = try store.read { db in
+                    try ItemLoader.load(db, range: range, importId: importId, onlyTargets: !wantsCorpus)
+                }
+                let t1 = Date()
+                loading += t1.timeIntervalSince(t0)
+                defer { scoring += Date().timeIntervalSince(t1) }
+                var result = ChunkResult(range: range)
+                result.ids.reserveCapacity(items.count)
+                result.rowItems.reserveCapacity(items.count * 14)
+                var fingerprint = Fingerprint()
+                for item in items {
+                    result.ids.append(item.input.id)
+                    result.targets.append(item.target)
+                    if wantsCorpus {
+                        result.origIds.append(item.origId)
+                        result.images.append(item.input.image.map { WordHash.finish(WordHash.bytes($0)) } ?? 0)
+                    }
+                    let selection: Set<BuiltinScorer> = item.target ? textScorers : []
+                    if !selection.isEmpty || wantsDuplicates {
+                        fingerprint = Fingerprint()
+                        withUnsafeMutablePointer(to: &fingerprint) { pointer in
+                            scorer.score(item.input, only: selection, fingerprint: wantsDuplicates ? pointer : nil) { score in
+                                result.rowItems.append(item.input.id)
+                                result.rowScorers.append(scorerIndex[score.scorer] ?? 0)
+                                result.rowValues.append(score.value)
+                                result.rowDetails.append(score.detail)
+                            }
+                        }
+                        if wantsCorpus { result.fingerprints.append(fingerprint) }
+                    } else if wantsCorpus {
+                        result.fingerprints.append(Fingerprint())
+                    }
+                    if item.target, wantsImages, let image = item.input.image {
+                        guard let root = item.imageRoot ?? options.imageRoot else {
+                            result.imagesSkipped += 1
+                            continue
+                        }
+                        let score = ImageScoring.score(image: image, root: root)
+                        result.imagesChecked += 1
+                        result.rowItems.append(item.input.id)
+                        result.rowScorers.append(scorerIndex[.image] ?? 0)
+                        result.rowValues.append(score.value)
+                        result.rowDetails.append(score.detail)
+                    }
+                }
+                exchange.put(chunk, result)
+            } catch {
+                exchange.fail(error)
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,568 @@
+/// Word-level analysis of conversation text, shared by the text scorers.
+///
+/// Text is read as UTF-8 and decoded scalar by scalar, never through `Character`s (grapheme
+/// breaking would cost more than all the scorers together). A *word* is a run of letters and
+/// digits (an apostrophe between letters stays inside the word, `’` counts as `'`); every
+/// Han or kana character is a word of its own, since those scripts do not put spaces between
+/// words. Words are kept as 64-bit hashes of their lowercased scalars, plus the hash of a
+/// crude stem (see ``Stemmer``).
+
+/// The writing systems the `language` scorer tells apart.
+enum Script: Int, CaseIterable {
+    case latin, cyrillic, greek, arabic, hebrew, devanagari, cjk, hangul, thai, other
+
+    var name: String {
+        switch self {
+        case .latin: return "latin"
+        case .cyrillic: return "cyrillic"
+        case .greek: return "greek"
+        case .arabic: return "arabic"
+        case .hebrew: return "hebrew"
+        case .devanagari: return "devanagari"
+        case .cjk: return "cjk"
+        case .hangul: return "hangul"
+        case .thai: return "thai"
+        case .other: return "other"
+        }
+    }
+}
+
+/// What a scalar is, for tokenising.
+enum ScalarClass: Equatable {
+    case space
+    case punctuation
+    /// A letter or digit of a script; `digit` marks 0-9 (any width).
+    case letter(Script)
+    case digit
+    /// A character that is a word by itself (Han, kana).
+    case ideograph
+    /// A combining mark or zero-width joiner: continues the current word.
+    case mark
+    /// Control characters, U+FFFD, private use, C1 controls: signs of broken text.
+    case noise
+    /// Emoji, arrows, box drawing, maths: not letters, not noise.
+    case symbol
+    /// Zero-width and format characters that are simply skipped.
+    case ignorable
+}
+
+@inline(__always)
+func classify(_ s: UInt32) -> ScalarClass {
+    if s < 0x80 {
+        if s >= 0x61 && s <= 0x7A { return .letter(.latin) }
+        if s >= 0x41 && s <= 0x5A { return .letter(.latin) }
+        if s >= 0x30 && s <= 0x39 { return .digit }
+        if s == 0x20 || s == 0x0A || s == 0x09 || s == 0x0D || s == 0x0B || s == 0x0C { return .space }
+        if s < 0x20 || s == 0x7F { return .noise }
+        return .punctuation
+    }
+    switch s {
+    case 0x80...0x9F: return .noise
+    case 0xA0: return .space
+    case 0xA1...0xBF, 0xD7, 0xF7: return .punctuation
+    case 0xC0...0x24F, 0x250...0x2AF, 0x1E00...0x1EFF: return .letter(.latin)
+    case 0x2B0...0x2FF: return .mark
+    case 0x300...0x36F: return .mark
+    case 0x370...0x3FF, 0x1F00...0x1FFF: return .letter(.greek)
+    case 0x400...0x52F: return .letter(.cyrillic)
+    case 0x590...0x5FF: return .letter(.hebrew)
+    case 0x600...0x6FF, 0x750...0x77F, 0xFB50...0xFDFF, 0xFE70...0xFEFE: return .letter(.arabic)
+    case 0x900...0x97F: return .letter(.devanagari)
+    case 0xE00...0xE7F: return .letter(.thai)
+    case 0x1100...0x11FF, 0x3130...0x318F, 0xAC00...0xD7AF: return .letter(.hangul)
+    case 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return .space
+    case 0x200B...0x200F, 0x2060...0x206F, 0xFE00...0xFE0F, 0xFEFF: return .ignorable
+    case 0x2010...0x2027, 0x2030...0x205E: return .punctuation
+    case 0x2070...0x2BFF: return .symbol
+    case 0x2E80...0x2FFF, 0x3040...0x30FF, 0x3100...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF,
+         0x20000...0x3FFFF:
+        return .ideograph
+    case 0x3001...0x303F, 0xFE30...0xFE4F: return .punctuation
+    case 0xE000...0xF8FF, 0xF0000...0x10FFFF: return .noise
+    case 0xFF10...0xFF19: return .digit
+    case 0xFF21...0xFF3A, 0xFF41...0xFF5A: return .letter(.latin)
+    case 0xFF00...0xFFEF: return .punctuation
+    case 0xFFF0...0xFFFF: return .noise
+    case 0x1F000...0x1FAFF: return .symbol
+    default: return .letter(.other)
+    }
+}
+
+/// Lowercases the scalars the scorers care about (ASCII, Latin-1, Greek, Cyrillic);
+/// the rest is left as is.
+@inline(__always)
+func lowercase(_ s: UInt32) -> UInt32 {
+    if s < 0x80 { return (s >= 0x41 && s <= 0x5A) ? s + 32 : s }
+    if s >= 0xC0 && s <= 0xDE && s != 0xD7 { return s + 32 }
+    if s >= 0x391 && s <= 0x3A9 { return s + 32 }
+    if s >= 0x410 && s <= 0x42F { return s + 32 }
+    if s >= 0x400 && s <= 0x40F { return s + 80 }
+    if s >= 0xFF21 && s <= 0xFF3A { return s - 0xFF21 + 0x61 }
+    if s >= 0xFF41 && s <= 0xFF5A { return s - 0xFF41 + 0x61 }
+    if s >= 0xFF10 && s <= 0xFF19 { return s - 0xFF10 + 0x30 }
+    if s == 0x2019 || s == 0x2018 { return 0x27 }
+    return s
+}
+
+/// 64-bit word hashes: FNV-1a over scalars, finished with a MurmurHash3 mix so that every
+/// bit is usable by hash tables and MinHash.
+enum WordHash {
+    static let offset: UInt64 = 0xCBF2_9CE4_8422_2325
+    static let prime: UInt64 = 0x0000_0100_0000_01B3
+
+    @inline(__always) static func step(_ h: UInt64, _ scalar: UInt32) -> UInt64 {
+        (h ^ UInt64(scalar)) &* prime
+    }
+
+    @inline(__always) static func finish(_ h: UInt64) -> UInt64 {
+        var k = h
+        k ^= k >> 33
+        k &*= 0xFF51_AFD7_ED55_8CCD
+        k ^= k >> 33
+        k &*= 0xC4CE_B9FE_1A85_EC53
+        k ^= k >> 33
+        return k == 0 ? 1 : k
+    }
+
+    /// Combines two hashes in order (for n-grams and whole-text hashes).
+    @inline(__always) static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        finish(a &* 0x9E37_79B9_7F4A_7C15 ^ b)
+    }
+
+    /// FNV-1a over the UTF-8 bytes of `text` (not finished).
+    static func bytes(_ text: String) -> UInt64 {
+        var h = offset
+        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* prime }
+        return h
+    }
+
+    /// The hashes of the words of `text` (for building phrase and stop-word tables).
+    static func words(_ text: String) -> [UInt64] {
+        var analysis = TextAnalysis()
+        analysis.add(text)
+        return analysis.words
+    }
+}
+
+/// Crude suffix stripping for English, applied the same way to the answer, the caption and
+/// the instruction, so that "dresses"/"dress", "walking"/"walked"/"walks" and
+/// "houses"/"house" meet. It is consistent rather than correct ("ball" and "bal" meet too).
+enum Stemmer {
+    /// The length of the stem of `word[0..<count]` (lowercase scalars).
+    @inline(__always)
+    static func stemLength(_ w: UnsafeMutablePointer<UInt32>, _ count: Int) -> Int {
+        var n = count
+        guard n > 3 else { return n }
+        for i in 0..<n where w[i] >= 0x80 { return n }
+        @inline(__always) func ends(_ suffix: StaticString) -> Bool {
+            let len = suffix.utf8CodeUnitCount
+            guard n > len else { return false }
+            let p = suffix.utf8Start
+            for i in 0..<len where w[n - len + i] != UInt32(p[i]) { return false }
+            return true
+        }
+        // Plurals.
+        if ends("ies"), n > 4 {
+            n -= 2
+            w[n - 1] = 0x79  // y
+        } else if ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes") {
+            n -= 2
+        } else if w[n - 1] == 0x73, w[n - 2] != 0x73, w[n - 2] != 0x75, w[n - 2] != 0x69 {
+            n -= 1
+        }
+        // Verb and adverb endings.
+        if n >= 6, ends("ing") {
+            n -= 3
+        } else if n >= 5, ends("ed") {
+            n -= 2
+        } else if n >= 5, ends("ly") {
+            n -= 2
+        }
+        if n >= 4, w[n - 1] == 0x65 { n -= 1 }  // final e
+        if n >= 4, w[n - 1] == w[n - 2], !isVowel(w[n - 1]) { n -= 1 }  // doubled consonant
+        return n
+    }
+
+    @inline(__always) static func isVowel(_ c: UInt32) -> Bool {
+        c == 0x61 || c == 0x65 || c == 0x69 || c == 0x6F || c == 0x75 || c == 0x79
+    }
+}
+
+/// The words of one or more texts (appended with ``add(_:stems:)``) and counts over their scalars.
+struct TextAnalysis {
+    /// Hashes of the lowercased words, in order.
+    var words: [UInt64] = []
+    /// Hashes of the words' stems, parallel to `words` (only when added with `stems: true`).
+    var stems: [UInt64] = []
+    /// Per word (with stems): 1 = contains a digit, 2 = has at least three letters (or is an ideograph).
+    var shapes: [UInt8] = []
+    /// Index into `words` where each added text starts.
+    var textStarts: [Int] = []
+    /// Scalars of each added text.
+    var textScalars: [Int] = []
+    /// Non-space scalars.
+    var visible = 0
+    /// All scalars.
+    var scalars = 0
+    /// Letters per ``Script``.
+    var scriptCounts = [Int](repeating: 0, count: Script.allCases.count)
+    /// Noise scalars (controls, U+FFFD, private use, mojibake pairs such as "Ã©").
+    var noise = 0
+
+    static let maxWord = 48
+
+    init() {
+        words.reserveCapacity(256)
+        stems.reserveCapacity(256)
+        shapes.reserveCapacity(256)
+    }
+
+    mutating func reset() {
+        words.removeAll(keepingCapacity: true)
+        stems.removeAll(keepingCapacity: true)
+        shapes.removeAll(keepingCapacity: true)
+        textStarts.removeAll(keepingCapacity: true)
+        textScalars.removeAll(keepingCapacity: true)
+        visible = 0
+        scalars = 0
+        noise = 0
+        for i in scriptCounts.indices { scriptCounts[i] = 0 }
+    }
+
+    /// Words in the text added as number `index`.
+    func wordRange(ofText index: Int) -> Range<Int> {
+        let start = textStarts[index]
+        let end = index + 1 < textStarts.count ? textStarts[index + 1] : words.count
+        return start..<end
+    }
+
+    /// Tokenises `text` and appends its words (and their stems and shapes when `stems`).
+    /// `buffer` holds ``maxWord`` scalars of scratch space.
+    mutating func add(_ text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
+        textStarts.append(words.count)
+        let before = scalars
+        var copy = text
+        copy.withUTF8 { tokenize($0, wantStems: stems, buffer: buffer) }
+        textScalars.append(scalars - before)
+    }
+
+    /// Tokenises `text`, skipping every `<image>` token.
+    mutating func add(instruction text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
+        if text.utf8.count >= 7, text.occurrences(of: imageToken) > 0 {
+            add(text.replacingAll(imageToken, with: " "), stems: stems, buffer: buffer)
+        } else {
+            add(text, stems: stems, buffer: buffer)
+        }
+    }
+
+    /// For building tables: allocates its own scratch space.
+    mutating func add(_ text: String) {
+        let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.maxWord)
+        defer { buffer.deallocate() }
+        add(text, stems: true, buffer: buffer)
+    }
+
+    /// Appends one finished word.
+    @inline(__always)
+    private static func finish(_ hash: UInt64, length: Int, letters: Int, digit: Bool, wantStems: Bool,
+                               buffer: UnsafeMutablePointer<UInt32>, words: inout [UInt64], stems: inout [UInt64],
+                               shapes: inout [UInt8]) {
+        let full = WordHash.finish(hash)
+        words.append(full)
+        guard wantStems else { return }
+        let kept = min(length, maxWord)
+        let stem = Stemmer.stemLength(buffer, kept)
+        if stem == length {
+            stems.append(full)
+        } else {
+            var h = WordHash.offset
+            for i in 0..<stem { h = WordHash.step(h, buffer[i]) }
+            stems.append(WordHash.finish(h))
+        }
+        shapes.append((digit ? 1 : 0) | (letters >= 3 ? 2 : 0))
+    }
+
+    private mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, wantStems: Bool, buffer: UnsafeMutablePointer<UInt32>) {
+        guard let p = bytes.baseAddress else { return }
+        let n = bytes.count
+        var words = self.words
+        var stems = self.stems
+        var shapes = self.shapes
+        self.words = []
+        self.stems = []
+        self.shapes = []
+        defer {
+            self.words = words
+            self.stems = stems
+            self.shapes = shapes
+        }
+        var length = 0
+        var hash = WordHash.offset
+        var letters = 0
+        var digit = false
+        var apostrophe = false
+        var previous: UInt32 = 0
+        var visible = 0
+        var noise = 0
+        var scalars = 0
+        var latin = 0
+        let maxWord = Self.maxWord
+        var i = 0
+        while i < n {
+            let b0 = p[i]
+            var s = UInt32(b0)
+            var kind: ScalarClass
+            if b0 < 0x80 {
+                i += 1
+                let lower = s | 0x20
+                if lower >= 0x61 && lower <= 0x7A {
+                    // ASCII letter: the hot path.
+                    if apostrophe {
+                        if wantStems, length < maxWord { buffer[length] = 0x27 }
+                        hash = WordHash.step(hash, 0x27)
+                        length += 1
+                        apostrophe = false
+                    }
+                    if wantStems, length < maxWord { buffer[length] = lower }
+                    hash = WordHash.step(hash, lower)
+                    length += 1
+                    letters += 1
+                    latin += 1
+                    visible += 1
+                    scalars += 1
+                    previous = s
+                    continue
+                }
+                if s == 0x20 || s == 0x0A {
+                    scalars += 1
+                    if length > 0 {
+                        Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
+                                    buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                        length = 0
+                        hash = WordHash.offset
+                        letters = 0
+                        digit = false
+                        apostrophe = false
+                    }
+                    previous = s
+                    continue
+                }
+                kind = classify(s)
+            } else {
+                if b0 < 0xE0 {
+                    s = (s & 0x1F) << 6 | UInt32(i + 1 < n ? p[i + 1] & 0x3F : 0)
+                    i += 2
+                } else if b0 < 0xF0 {
+                    s = (s & 0x0F) << 12 | UInt32(i + 1 < n ? p[i + 1] & 0x3F : 0) << 6
+                        | UInt32(i + 2 < n ? p[i + 2] & 0x3F : 0)
+                    i += 3
+                } else {
+                    s = (s & 0x07) << 18 | UInt32(i + 1 < n ? p[i + 1] & 0x3F : 0) << 12
+                        | UInt32(i + 2 < n ? p[i + 2] & 0x3F : 0) << 6 | UInt32(i + 3 < n ? p[i + 3] & 0x3F : 0)
+                    i += 4
+                }
+                kind = classify(s)
+            }
+            scalars += 1
+            var endsWord = false
+            var appendScalar = false
+            var single = false
+            switch kind {
+            case .letter(let script):
+                appendScalar = true
+                letters += 1
+                if script == .latin { latin += 1 } else { scriptCounts[script.rawValue] += 1 }
+                visible += 1
+            case .digit:
+                if apostrophe { endsWord = true }
+                appendScalar = true
+                visible += 1
+            case .mark:
+                if length > 0 { appendScalar = true }
+                visible += 1
+            case .ideograph:
+                endsWord = true
+                single = true
+                scriptCounts[Script.cjk.rawValue] += 1
+                visible += 1
+            case .ignorable:
+                break
+            case .space:
+                endsWord = true
+            case .punctuation:
+                visible += 1
+                if (s == 0x27 || s == 0x2019), length > 0, !apostrophe, letters > 0 {
+                    apostrophe = true
+                } else {
+                    if (previous == 0xC3 || previous == 0xC2), s >= 0x80, s <= 0xBF { noise += 2 }
+                    endsWord = true
+                }
+            case .symbol:
+                visible += 1
+                endsWord = true
+            case .noise:
+                visible += 1
+                noise += 1
+                endsWord = true
+            }
+            if endsWord, length > 0 {
+                Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
+                            buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                length = 0
+                hash = WordHash.offset
+                letters = 0
+                digit = false
+                apostrophe = false
+            }
+            if appendScalar || single {
+                if apostrophe {
+                    if wantStems, length < maxWord { buffer[length] = 0x27 }
+                    hash = WordHash.step(hash, 0x27)
+                    length += 1
+                    apostrophe = false
+                }
+                let lower = lowercase(s)
+                if wantStems, length < maxWord { buffer[length] = lower }
+                hash = WordHash.step(hash, lower)
+                length += 1
+                if kind == .digit { digit = true }
+                if single {
+                    Self.finish(hash, length: length, letters: 3, digit: false, wantStems: wantStems,
+                                buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                    length = 0
+                    hash = WordHash.offset
+                    letters = 0
+                    digit = false
+                }
+            }
+            previous = s
+        }
+        if length > 0 {
+            Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
+                        buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+        }
+        self.visible += visible
+        self.noise += noise
+        self.scalars += scalars
+        scriptCounts[Script.latin.rawValue] += latin
+    }
+
+    /// The script with the most letters, when it has at least `minimum` of them.
+    func dominantScript(minimum: Int) -> Script? {
+        var best = 0
+        var bestCount = 0
+        for (index, count) in scriptCounts.enumerated() where count > bestCount {
+            best = index
+            bestCount = count
+        }
+        guard bestCount >= minimum else { return nil }
+        return Script(rawValue: best)
+    }
+}
+
+/// Open-addressing hash map from non-zero 64-bit word hashes to 32-bit values, built once
+/// and read by every thread (no locks, no reference counting on the hot path).
+final class WordTable: @unchecked Sendable {
+    private let keys: UnsafeMutablePointer<UInt64>
+    private let values: UnsafeMutablePointer<UInt32>
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 64
+        while size < capacity * 3 { size <<= 1 }
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        values = .allocate(capacity: size)
+        values.initialize(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    deinit {
+        keys.deallocate()
+        values.deallocate()
+    }
+
+    /// Sets `value` for `key`, or ORs it into the value already there when `merge`.
+    /// Only while building (before the table is shared).
+    func set(_ key: UInt64, _ value: UInt32, merge: Bool = false) {
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+        if keys[slot] == key, merge {
+            values[slot] |= value
+        } else {
+            keys[slot] = key
+            values[slot] = value
+        }
+    }
+
+    @inline(__always) func get(_ key: UInt64) -> UInt32 {
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let k = keys[slot]
+            if k == key { return values[slot] }
+            if k == 0 { return 0 }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// A reusable set of 64-bit hashes: clearing is O(1) (a generation counter).
+struct HashSet64 {
+    private var keys: [UInt64]
+    private var stamps: [UInt32]
+    private var generation: UInt32 = 1
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var size = 64
+        while size < capacity * 2 { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        stamps = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    mutating func removeAll() {
+        generation &+= 1
+        if generation == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            generation = 1
+        }
+        count = 0
+    }
+
+    /// Inserts; returns true when the key was new.
+    @discardableResult
+    mutating func insert(_ key: UInt64) -> Bool {
+        if count * 2 >= keys.count { grow() }
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while stamps[slot] == generation {
+            if keys[slot] == key { return false }
+            slot = (slot + 1) & mask
+        }
+        stamps[slot] = generation
+        keys[slot] = key
+        count += 1
+        return true
+    }
+
+    @inline(__always) func contains(_ key: UInt64) -> Bool {
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while stamps[slot] == generation {
+            if keys[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
+    }
+
+    private mutating func grow() {
+        let old = (0..<keys.count).compactMap { stamps[$0] == generation ? keys[$0] : nil }
+        let size = keys.count * 2
+        keys = [UInt64](repeating: 0, count: size)
+        stamps = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        generation = 1
+        count = 0
+        for key in old { insert(key) }
+    }
+}

@@ -1,0 +1,414 @@
+/// Computes the text scores of items, one at a time, reusing its buffers.
+///
+/// Not thread-safe: each scoring thread makes its own. Every score is a pure function of the
+/// ``ScoreInput``; the same input always gives the same values.
+///
+/// ```swift
+/// let scorer = TextScorer()
+/// for result in scorer.score(ScoreInput(instruction: "Write a haiku.", answer: "...")) { print(result) }
+/// ```
+public final class TextScorer {
+    private let lexicon = Lexicon.shared
+    private var instruction = TextAnalysis()
+    private var answer = TextAnalysis()
+    private var caption = TextAnalysis()
+    private var known = HashSet64(capacity: 1024)
+    private var seen = HashSet64(capacity: 1024)
+    private var counter = HashCounter(capacity: 4096)
+    private var matches: [Lexicon.Match] = []
+    private var humanTexts: [String] = []
+    private var gptTexts: [String] = []
+    private var mins = [UInt64](repeating: 0, count: MinHash.hashes)
+    private let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: TextAnalysis.maxWord)
+
+    public init() {}
+
+    deinit { buffer.deallocate() }
+
+    /// Added to the content word count of `ungrounded`, so that a short answer with two
+    /// unknown words is not as suspicious as a long one with two hundred.
+    static let ungroundedPrior = 3
+
+    /// Every text score of `input`.
+    public func score(_ input: ScoreInput) -> [ScoreResult] {
+        var results: [ScoreResult] = []
+        score(input, only: nil) { results.append($0) }
+        return results
+    }
+
+    /// The text scores selected by `only` (nil = all), handed to `emit` one by one; and
+    /// the item's duplicate fingerprints when `fingerprint` is given.
+    func score(_ input: ScoreInput, only: Set<BuiltinScorer>?, fingerprint: UnsafeMutablePointer<Fingerprint>? = nil,
+               emit: (ScoreResult) -> Void) {
+        func wants(_ scorer: BuiltinScorer) -> Bool { only?.contains(scorer) ?? true }
+        let grounding = wants(.ungrounded) && input.caption?.contains(where: { !$0.isWhitespace }) == true
+        analyse(input, stems: grounding)
+
+        if wants(.captionLeak) { emit(captionLeak()) }
+        if wants(.refusal) { emit(refusal()) }
+        if wants(.wordsInstruction) { emit(ScoreResult(scorer: .wordsInstruction, value: Double(instruction.words.count))) }
+        if wants(.wordsAnswer) { emit(ScoreResult(scorer: .wordsAnswer, value: Double(answer.words.count))) }
+        if wants(.turns) { emit(ScoreResult(scorer: .turns, value: Double(input.turns.count))) }
+        if wants(.tokensEst) { emit(tokens(hasImage: input.image != nil)) }
+        if wants(.repetition) { emit(repetition()) }
+        if wants(.truncated) { emit(truncated()) }
+        if grounding, let result = ungrounded(input.caption) { emit(result) }
+        if wants(.offInstruction) { emit(offInstruction()) }
+        if wants(.language) { emit(language()) }
+        if wants(.format) { emit(format(input.formatFlags)) }
+        if let fingerprint {
+            fingerprint.pointee.instruction = fingerprintOf(instruction, exactMinimum: Fingerprint.instructionExactMinimum)
+            fingerprint.pointee.answer = fingerprintOf(answer, exactMinimum: Fingerprint.answerExactMinimum)
+        }
+    }
+
+    // MARK: - Analysis
+
+    private func analyse(_ input: ScoreInput, stems: Bool) {
+        instruction.reset()
+        answer.reset()
+        humanTexts.removeAll(keepingCapacity: true)
+        gptTexts.removeAll(keepingCapacity: true)
+        for turn in input.turns {
+            if turn.isHuman {
+                instruction.add(instruction: turn.text, stems: stems, buffer: buffer)
+                humanTexts.append(turn.text)
+            } else {
+                answer.add(turn.text, stems: stems, buffer: buffer)
+                gptTexts.append(turn.text)
+            }
+        }
+    }
+
+    // MARK: - caption_leak
+
+    private func captionLeak() -> ScoreResult {
+        matches.removeAll(keepingCapacity: true)
+        lexicon.matches(answer.words, 0..<answer.words.count, .leak, into: &matches)
+        guard !matches.isEmpty else { return ScoreResult(scorer: .captionLeak, value: 0) }
+        var asksForSource = false
+        for w in instruction.words where w == lexicon.descriptionWord || w == lexicon.captionWord {
+            asksForSource = true
+            break
+        }
+        var value = 0.0
+        var labels: [String] = []
+        for match in matches {
+            let phrase = lexicon.phrases[match.phrase]
+            value += asksForSource && phrase.namesSourceWord ? phrase.weight / 2 : phrase.weight
+            if labels.count < 5, !labels.contains(phrase.label) { labels.append(phrase.label) }
+        }
+        return ScoreResult(scorer: .captionLeak, value: value, detail: jsonList(labels))
+    }
+
+    // MARK: - refusal
+
+    private func refusal() -> ScoreResult {
+        matches.removeAll(keepingCapacity: true)
+        for index in answer.textStarts.indices {
+            lexicon.matches(answer.words, answer.wordRange(ofText: index), .refusal, into: &matches)
+        }
+        guard !matches.isEmpty else { return ScoreResult(scorer: .refusal, value: 0) }
+        var value = 0.0
+        var labels: [String] = []
+        for match in matches {
+            var turnStart = 0
+            for start in answer.textStarts where start <= match.start { turnStart = start }
+            value = max(value, match.start - turnStart < 40 ? 1 : 0.5)
+            let label = lexicon.phrases[match.phrase].label
+            if labels.count < 5, !labels.contains(label) { labels.append(label) }
+        }
+        return ScoreResult(scorer: .refusal, value: value, detail: jsonList(labels))
+    }
+
+    // MARK: - tokens_est
+
+    private func tokens(hasImage: Bool) -> ScoreResult {
+        var total = hasImage ? 576.0 : 0
+        func add(_ analysis: TextAnalysis) {
+            for index in analysis.textStarts.indices {
+                let words = Double(analysis.wordRange(ofText: index).count)
+                let chars = Double(analysis.textScalars[index])
+                total += max((words * 1.3).rounded(.up), (chars / 4).rounded(.up)) + 4
+            }
+        }
+        add(instruction)
+        add(answer)
+        return ScoreResult(scorer: .tokensEst, value: total)
+    }
+
+    // MARK: - repetition
+
+    private func repetition() -> ScoreResult {
+        let words = wordRepetition(n: 3)
+        var chars = 0.0
+        var total = 0
+        counter.removeAll()
+        for text in gptTexts {
+            var copy = text
+            copy.withUTF8 { bytes in
+                guard bytes.count >= 10 else { return }
+                // Rolling polynomial hash of the 10 bytes ending at i.
+                let base: UInt64 = 0x100000001B3
+                var power: UInt64 = 1
+                for _ in 0..<10 { power &*= base }
+                var h: UInt64 = 0
+                for i in 0..<bytes.count {
+                    h = h &* base &+ UInt64(bytes[i]) &+ 1
+                    if i >= 10 { h &-= power &* (UInt64(bytes[i - 10]) &+ 1) }
+                    if i >= 9 {
+                        counter.add(WordHash.finish(h))
+                        total += 1
+                    }
+                }
+            }
+        }
+        if total >= 50 {
+            chars = counter.topRepeatedShare(total: total)
+        }
+        let value = max(words, chars)
+        let detail = value >= 0.1 ? "{\"word3\":\(rounded(words)),\"char10\":\(rounded(chars))}" : nil
+        return ScoreResult(scorer: .repetition, value: value, detail: detail)
+    }
+
+    /// Data-Juicer's word repetition ratio with n-grams of `n` words: the share of n-gram
+    /// occurrences whose n-gram occurs more than once. 0 below 10 n-grams.
+    private func wordRepetition(n: Int) -> Double {
+        counter.removeAll()
+        var total = 0
+        for index in answer.textStarts.indices {
+            let range = answer.wordRange(ofText: index)
+            guard range.count >= n else { continue }
+            for i in range.lowerBound...(range.upperBound - n) {
+                var h = answer.words[i]
+                for k in 1..<n { h = WordHash.combine(h, answer.words[i + k]) }
+                counter.add(h)
+                total += 1
+            }
+        }
+        guard total >= 10 else { return 0 }
+        return Double(counter.occurrencesOfRepeated()) / Double(total)
+    }
+
+    // MARK: - truncated
+
+    private func truncated() -> ScoreResult {
+        guard let last = gptTexts.last else { return ScoreResult(scorer: .truncated, value: 0) }
+        let lastRange = answer.textStarts.isEmpty ? 0..<0 : answer.wordRange(ofText: answer.textStarts.count - 1)
+        let verdict = Truncation.check(last, words: answer.words, range: lastRange, lexicon: lexicon)
+        return ScoreResult(scorer: .truncated, value: verdict.value, detail: verdict.reason.map { jsonList([$0]) })
+    }
+
+    // MARK: - ungrounded
+
+    private func ungrounded(_ text: String?) -> ScoreResult? {
+        guard let text, text.contains(where: { !$0.isWhitespace }) else { return nil }
+        caption.reset()
+        caption.add(text, stems: true, buffer: buffer)
+        known.removeAll()
+        for stem in caption.stems { known.insert(stem) }
+        for stem in instruction.stems { known.insert(stem) }
+        seen.removeAll()
+        var content = 0
+        var missing = 0
+        let table = lexicon.table
+        for i in answer.words.indices {
+            let shape = answer.shapes[i]
+            guard shape != 0, table.get(answer.words[i]) & Lexicon.stopWord == 0 else { continue }
+            let stem = answer.stems[i]
+            guard seen.insert(stem) else { continue }
+            content += 1
+            if !known.contains(stem) { missing += 1 }
+        }
+        let value = Double(missing) / Double(content + TextScorer.ungroundedPrior)
+        return ScoreResult(scorer: .ungrounded, value: value,
+                           detail: "{\"content_words\":\(content),\"ungrounded\":\(missing)}")
+    }
+
+    // MARK: - off_instruction
+
+    private func offInstruction() -> ScoreResult {
+        var best = OffInstruction.Verdict(value: 0, reason: nil)
+        let pairs = min(humanTexts.count, gptTexts.count)
+        for index in 0..<pairs {
+            let verdict = OffInstruction.check(
+                instructionWords: instruction.words, instructionRange: instruction.wordRange(ofText: index),
+                answerText: gptTexts[index], answerWords: answer.words, answerRange: answer.wordRange(ofText: index),
+                lexicon: lexicon, matches: &matches)
+            if verdict.value > best.value { best = verdict }
+        }
+        return ScoreResult(scorer: .offInstruction, value: best.value, detail: best.reason.map { jsonList([$0]) })
+    }
+
+    // MARK: - language
+
+    private func language() -> ScoreResult {
+        var value = 0.0
+        var detail: String?
+        let answerLetters = answer.scriptCounts.reduce(0, +)
+        if let own = instruction.dominantScript(minimum: 5), answerLetters >= 20 {
+            let foreign = 1 - Double(answer.scriptCounts[own.rawValue]) / Double(answerLetters)
+            if foreign >= 0.5 || foreign >= 0.2 {
+                value = foreign >= 0.5 ? 1 : 0.5
+                let other = answer.dominantScript(minimum: 1) ?? .other
+                let shown = other == own ? (Script.allCases.filter { $0 != own }
+                    .max { answer.scriptCounts[$0.rawValue] < answer.scriptCounts[$1.rawValue] } ?? .other) : other
+                detail = "{\"instruction\":\"\(own.name)\",\"answer\":\"\(shown.name)\",\"foreign_share\":\(rounded(foreign))}"
+            }
+            if value < 1, own == .latin,
+               let asked = guessLanguage(instruction, minimum: 2, margin: 1),
+               let answered = guessLanguage(answer, minimum: 4, margin: 2), asked != answered {
+                value = 1
+                detail = "{\"instruction\":\"\(asked)\",\"answer\":\"\(answered)\"}"
+            }
+        }
+        if value < 1, answer.visible > 0, answer.noise > 0 {
+            let share = Double(answer.noise) / Double(answer.visible)
+            let noise = min(1, share * 5)
+            if noise > value {
+                value = noise
+                detail = "{\"noise_share\":\(rounded(share))}"
+            }
+        }
+        return ScoreResult(scorer: .language, value: value, detail: detail)
+    }
+
+    /// The language whose stop-words are most frequent: at least `minimum` hits and more
+    /// than `margin` times the runner-up (margin 1 = strictly more).
+    private func guessLanguage(_ analysis: TextAnalysis, minimum: Int, margin: Int) -> String? {
+        var counts = [0, 0, 0, 0]
+        let table = lexicon.table
+        for word in analysis.words {
+            let flags = table.get(word)
+            guard flags & 30 != 0 else { continue }
+            for (index, language) in Lexicon.languages.enumerated() where flags & language.0 != 0 { counts[index] += 1 }
+        }
+        var best = 0
+        for index in 1..<4 where counts[index] > counts[best] { best = index }
+        let second = counts.enumerated().filter { $0.offset != best }.map(\.element).max() ?? 0
+        guard counts[best] >= minimum else { return nil }
+        if margin <= 1 { guard counts[best] > second else { return nil } } else { guard counts[best] >= margin * second else { return nil } }
+        return Lexicon.languages[best].1
+    }
+
+    // MARK: - format
+
+    private func format(_ flags: FormatFlags) -> ScoreResult {
+        let count = flags.rawValue.nonzeroBitCount
+        return ScoreResult(scorer: .format, value: Double(count), detail: count > 0 ? jsonList(flags.names) : nil)
+    }
+
+    // MARK: - Fingerprints for duplicates
+
+    private func fingerprintOf(_ analysis: TextAnalysis, exactMinimum: Int) -> TextFingerprint {
+        let words = analysis.words
+        guard words.count >= exactMinimum else { return TextFingerprint() }
+        var exact: UInt64 = 0x51_7CC1_B727_220A
+        for w in words { exact = WordHash.combine(exact, w) }
+        if exact == 0 { exact = 1 }
+        guard words.count >= Fingerprint.nearMinimum else { return TextFingerprint(exact: exact, signature: nil) }
+        return TextFingerprint(exact: exact, signature: MinHash.signature(words, mins: &mins))
+    }
+
+    // MARK: - Helpers
+
+    private func jsonList(_ items: [String]) -> String {
+        var out = "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            out += JSONValue.string(item).jsonText
+        }
+        return out + "]"
+    }
+}
+
+/// Three decimals, for details.
+func rounded(_ value: Double) -> String {
+    let scaled = (value * 1000).rounded() / 1000
+    if scaled == scaled.rounded() { return String(Int(scaled)) }
+    return String(scaled)
+}
+
+/// Counts 64-bit keys in a reusable open-addressing table.
+struct HashCounter {
+    private var keys: [UInt64]
+    private var counts: [UInt32]
+    private var stamps: [UInt32]
+    private var generation: UInt32 = 1
+    private var mask: Int
+    private var used: [Int] = []
+
+    init(capacity: Int) {
+        var size = 64
+        while size < capacity * 2 { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        counts = [UInt32](repeating: 0, count: size)
+        stamps = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        used.reserveCapacity(capacity)
+    }
+
+    mutating func removeAll() {
+        generation &+= 1
+        if generation == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            generation = 1
+        }
+        used.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) mutating func add(_ key: UInt64) {
+        if used.count * 2 >= keys.count { grow() }
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while stamps[slot] == generation {
+            if keys[slot] == key {
+                counts[slot] += 1
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+        stamps[slot] = generation
+        keys[slot] = key
+        counts[slot] = 1
+        used.append(slot)
+    }
+
+    /// The occurrences of keys seen more than once.
+    func occurrencesOfRepeated() -> Int {
+        var sum = 0
+        for slot in used where counts[slot] > 1 { sum += Int(counts[slot]) }
+        return sum
+    }
+
+    /// Data-Juicer's character repetition ratio: the occurrences of the ⌊√distinct⌋ most
+    /// frequent keys (only keys seen more than once) over all occurrences.
+    func topRepeatedShare(total: Int) -> Double {
+        var repeated: [UInt32] = []
+        for slot in used where counts[slot] > 1 { repeated.append(counts[slot]) }
+        guard !repeated.isEmpty, total > 0 else { return 0 }
+        let take = min(Int(Double(used.count).squareRoot()), repeated.count)
+        repeated.sort(by: >)
+        var sum = 0
+        for i in 0..<take { sum += Int(repeated[i]) }
+        return Double(sum) / Double(total)
+    }
+
+    private mutating func grow() {
+        let live = used.map { (keys[$0], counts[$0]) }
+        let size = keys.count * 2
+        keys = [UInt64](repeating: 0, count: size)
+        counts = [UInt32](repeating: 0, count: size)
+        stamps = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        generation = 1
+        used.removeAll(keepingCapacity: true)
+        for (key, count) in live {
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while stamps[slot] == generation { slot = (slot + 1) & mask }
+            stamps[slot] = generation
+            keys[slot] = key
+            counts[slot] = count
+            used.append(slot)
+        }
+    }
+}

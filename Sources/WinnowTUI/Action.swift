@@ -1,0 +1,77 @@
+import WinnowCore
+
+/// Where a window of rows is anchored.
+public enum WindowAnchor: Equatable, Sendable {
+    case start
+    case end
+    /// Around a known item (its row is fetched again, so a changed status shows).
+    case item(Int64)
+    /// Around the first row at or after this position (0-based); used after a resize or refresh.
+    case position(Int)
+}
+
+/// Something that happened: a command from a key, or the result of an effect.
+/// Results carry the generation of the query that produced them; stale ones are dropped.
+public enum Action: Equatable, Sendable {
+    case command(Command)
+    /// A key press while a prompt or overlay has the keyboard (or one the keymap does not bind).
+    case key(KeyPress)
+    case resized(width: Int, height: Int)
+    /// A new window of rows; `selectedItem` is selected when present in it.
+    case windowLoaded(generation: Int, rows: [ItemRow], windowStart: Int, atEnd: Bool, selectedItem: Int64?)
+    case rowsAppended(generation: Int, rows: [ItemRow], atEnd: Bool)
+    case rowsPrepended(generation: Int, rows: [ItemRow])
+    case countLoaded(generation: Int, total: Int, counts: [ItemStatus: Int])
+    /// Counts by status over the store, recounted (after an undo or redo).
+    case countsRefreshed([ItemStatus: Int])
+    /// A saved view was found: switch to its filter and sort.
+    case viewLoaded(filter: String, sort: String)
+    case detailLoaded(ItemDetail?)
+    case previewLoaded(PreviewState)
+    /// Verdicts were written (by a key, a bulk decision, an undo or a redo); `previous` holds
+    /// each item's status before, so counts stay exact without recounting.
+    case decided(Decisions.Outcome, previous: [Int64: ItemStatus], undo: Bool)
+    /// The editor closed: nil turns when the reviewer left the text unchanged.
+    case editFinished(item: Int64, turns: [Turn]?, baseVersion: Int)
+    case scoreNamesLoaded([String])
+    case info(String)
+    case failed(String)
+    /// Another process changed the store.
+    case storeChanged
+}
+
+/// Work for the outside world: the store (``Engine``) or the terminal (the editor).
+public enum Effect: Equatable, Sendable {
+    case loadWindow(generation: Int, query: QuerySpec, anchor: WindowAnchor, limit: Int)
+    case loadAfter(generation: Int, query: QuerySpec, after: ItemRow, limit: Int)
+    case loadBefore(generation: Int, query: QuerySpec, before: ItemRow, limit: Int)
+    case count(generation: Int, query: QuerySpec)
+    case loadDetail(item: Int64)
+    case decide(items: [Int64], verdict: ItemStatus, reviewer: String)
+    /// After a decision: select the next pending row after `after`, loading it if needed.
+    case advanceToPending(generation: Int, query: QuerySpec, after: ItemRow)
+    case undo(reviewer: String)
+    case redo(reviewer: String)
+    case note(item: Int64, text: String, reviewer: String)
+    /// Suspend the screen and edit in $VISUAL/$EDITOR; `turn` nil edits the whole item.
+    case openEditor(item: ItemDetail, turn: Int?)
+    case saveEdit(item: Int64, turns: [Turn], baseVersion: Int, reviewer: String)
+    case search(generation: Int, query: QuerySpec, text: String, from: ItemRow?, backward: Bool)
+    case saveView(name: String, query: QuerySpec, reviewer: String)
+    case loadView(name: String)
+    case loadScoreNames
+    case quit
+}
+
+/// A filter and sort, as text (compiled by the engine; checked by ``update(_:_:)`` first).
+public struct QuerySpec: Equatable, Sendable {
+    public var filter: String
+    public var sort: String
+    public var columns: [String]
+
+    public init(filter: String, sort: String, columns: [String] = []) {
+        self.filter = filter
+        self.sort = sort
+        self.columns = columns
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import WinnowCore
+import WinnowTUI
+
+/// The review workbench's run loop: keys → ``update(_:_:keymap:)`` → effects → ``Engine`` →
+/// actions → render → ncurses. Everything happens on the calling thread.
+public final class ReviewApp {
+    public struct Options {
+        public var reviewer: String
+        public var filter: String
+        public var sort: String
+        public var theme: Theme
+        public var keymap: Keymap
+        /// How often to look for other processes' changes, in milliseconds.
+        public var pollInterval: Int32 = 500
+
+        public init(reviewer: String, filter: String = "", sort: String = "original", theme: Theme, keymap: Keymap = .default) {
+            self.reviewer = reviewer
+            self.filter = filter
+            self.sort = sort
+            self.theme = theme
+            self.keymap = keymap
+        }
+    }
+
+    private let engine: Engine
+    private let options: Options
+    private let terminal: Terminal
+    private let theme: Theme
+    public private(set) var state: AppState
+
+    public init(store: Store, options: Options, terminal: Terminal) {
+        engine = Engine(store: store)
+        self.options = options
+        self.terminal = terminal
+        theme = options.theme.adapted(to: terminal.depth)
+        let size = terminal.size
+        state = AppState(width: size.width, height: size.height, reviewer: options.reviewer,
+                         filter: options.filter, sort: options.sort)
+    }
+
+    /// Runs until the reviewer quits.
+    public func run() {
+        _ = engine.storeChanged()
+        process(startEffects(state).flatMap(engine.run))
+        while !state.quitting {
+            draw()
+            guard let key = terminal.readKey(timeout: options.pollInterval) else {
+                if engine.storeChanged() { dispatch(.storeChanged) }
+                continue
+            }
+            if key == .resize {
+                let size = terminal.size
+                terminal.invalidate()
+                dispatch(.resized(width: size.width, height: size.height))
+            } else {
+                dispatch(.key(key))
+            }
+        }
+    }
+
+    /// Draws the current state.
+    public func draw() {
+        var buffer = ScreenBuffer(width: state.width, height: state.height)
+        render(state, theme: theme, keymap: options.keymap, into: &buffer)
+        terminal.draw(buffer)
+    }
+
+    /// Feeds an action through update and runs the effects until nothing is left.
+    public func dispatch(_ action: Action) {
+        process([action])
+    }
+
+    private func process(_ actions: [Action]) {
+        var queue = actions
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            for effect in update(&state, next, keymap: options.keymap) {
+                switch effect {
+                case let .openEditor(item, turn):
+                    queue.append(edit(item, turn: turn))
+                case .quit:
+                    break
+                default:
+                    queue += engine.run(effect)
+                }
+            }
+        }
+    }
+
+    /// Suspends the screen, runs the editor on the turn (or the whole item), and reads the result.
+    func edit(_ detail: ItemDetail, turn: Int?) -> Action {
+        let original: String
+        if let turn, detail.turns.indices.contains(turn) {
+            original = detail.turns[turn].text + "\n"
+        } else {
+            original = EditFile.render(detail)
+        }
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("winnow-item-\(detail.id)-\(UUID().uuidString.prefix(8)).txt").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(original.utf8)) else {
+            return .failed("Cannot write the edit file \(path).")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        terminal.suspend()
+        let status = Self.runEditor(path: path)
+        terminal.resume()
+        guard status == 0 else { return .failed("The editor exited with status \(status); nothing was saved.") }
+        guard let edited = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return .failed("The edited file is not valid UTF-8; nothing was saved.")
+        }
+        if edited == original { return .editFinished(item: detail.id, turns: nil, baseVersion: detail.version) }
+        var turns = detail.turns
+        if let turn, turns.indices.contains(turn) {
+            var text = edited
+            if text.hasSuffix("\n") { text.removeLast() }
+            turns[turn].text = text
+        } else {
+            do {
+                turns = try EditFile.parse(edited)
+            } catch {
+                return .failed("\(error); nothing was saved.")
+            }
+        }
+        return .editFinished(item: detail.id, turns: turns, baseVersion: detail.version)
+    }
+
+    /// `$VISUAL`, else `$EDITOR`, else `vi`, run through the shell so editor arguments work.
+    static func runEditor(path: String) -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(editor) \"$1\"", "winnow-editor", path]
+        process.standardInput = FileHandle.standardInput
+        process.standardOutput = FileHandle.standardOutput
+        process.standardError = FileHandle.standardError
+        do {
+            try process.run()
+        } catch {
+            return 127
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

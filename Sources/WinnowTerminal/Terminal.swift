@@ -1,0 +1,213 @@
+import CNcurses
+import Foundation
+import WinnowTUI
+
+/// The ncurses screen: draws ``ScreenBuffer``s and reads keys. The only type that calls
+/// ncurses; one instance per process, used from the run loop's thread only.
+public final class Terminal {
+    public private(set) var depth: ColorDepth = .mono
+    private var pairs: [PairKey: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private let screen: OpaquePointer?
+    private var open = true
+
+    private struct PairKey: Hashable {
+        var fg: Int32
+        var bg: Int32
+    }
+
+    /// Starts ncurses on the controlling terminal (or on `input`/`output` files, for benchmarks
+    /// that draw to /dev/null).
+    ///
+    /// - Parameter forcedDepth: a colour depth to use instead of the one detected.
+    public init(input: UnsafeMutablePointer<FILE>? = nil, output: UnsafeMutablePointer<FILE>? = nil,
+                termName: String? = nil, forcedDepth: ColorDepth? = nil) throws {
+        setlocale(LC_ALL, "")
+        if let input, let output {
+            guard let created = newterm(termName ?? ProcessInfo.processInfo.environment["TERM"] ?? "xterm-256color", output, input) else {
+                throw TerminalError.cannotStart("newterm failed for TERM=\(termName ?? "?")")
+            }
+            screen = created
+            set_term(created)
+        } else {
+            guard isatty(0) == 1 else {
+                throw TerminalError.cannotStart("standard input is not a terminal; run winnow review in a terminal (or use winnow list)")
+            }
+            guard initscr() != nil else { throw TerminalError.cannotStart("ncurses could not start (check TERM)") }
+            screen = nil
+        }
+        raw()
+        noecho()
+        nonl()
+        keypad(winnow_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        depth = forcedDepth ?? Self.detectDepth()
+    }
+
+    deinit { close() }
+
+    /// Ends ncurses and restores the terminal. Safe to call twice.
+    public func close() {
+        guard open else { return }
+        open = false
+        endwin()
+        if let screen { delscreen(screen) }
+    }
+
+    public var size: (width: Int, height: Int) {
+        (Int(getmaxx(winnow_stdscr())), Int(getmaxy(winnow_stdscr())))
+    }
+
+    /// The colour depth from the environment and terminfo: NO_COLOR → mono; direct colour
+    /// (COLORS ≥ 2^24) → true colour; then 256, 16, 8.
+    static func detectDepth() -> ColorDepth {
+        guard has_colors() else { return .mono }
+        return ColorDepth.detect(colorCount: Int(winnow_colors()), environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Draws a whole buffer; ncurses sends only the cells that changed.
+    public func draw(_ buffer: ScreenBuffer) {
+        let window = winnow_stdscr()
+        var text = [wchar_t](repeating: 0, count: Int(winnow_ccharw_max()) + 1)
+        for y in 0..<buffer.height {
+            for x in 0..<buffer.width {
+                let cell = buffer[x, y]
+                if cell.text.isEmpty { continue }   // right half of a wide character
+                var count = 0
+                for scalar in cell.text.unicodeScalars where count < text.count - 1 {
+                    text[count] = wchar_t(bitPattern: scalar.value)
+                    count += 1
+                }
+                text[count] = 0
+                let pair = pairNumber(cell.style)
+                _ = winnow_put_cell(window, Int32(y), Int32(x), text, attributes(cell.style), pair)
+            }
+        }
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    /// Draws preview cells straight into a region (ncurses colour numbers already chosen).
+    public func flush() {
+        doupdate()
+    }
+
+    private func attributes(_ style: Style) -> attr_t {
+        var attrs = winnow_a_normal()
+        if style.bold { attrs |= winnow_a_bold() }
+        if style.dim { attrs |= winnow_a_dim() }
+        if style.italic { attrs |= winnow_a_italic() }
+        if style.underline { attrs |= winnow_a_underline() }
+        if style.reverse { attrs |= winnow_a_reverse() }
+        return attrs
+    }
+
+    /// ncurses colour number of a theme colour on this terminal.
+    func colorNumber(_ color: Color) -> Int32 {
+        switch color {
+        case .default: return -1
+        case let .ansi(index): return Int32(index)
+        case let .indexed(index): return Int32(index)
+        case let .rgb(red, green, blue):
+            if depth == .trueColor {
+                // Direct-colour terminfo reads values 0–7 as ANSI colours: nudge them up.
+                let value = Int32(red) << 16 | Int32(green) << 8 | Int32(blue)
+                return value < 8 ? 8 : value
+            }
+            if case let .indexed(index) = color.mapped(to: .indexed256) { return Int32(index) }
+            return -1
+        }
+    }
+
+    /// A colour pair for a style's colours, reusing pairs; when ncurses runs out of pairs,
+    /// all are released and numbering starts again (the next frame redraws with new ones).
+    func pairNumber(_ style: Style) -> Int32 {
+        guard depth != .mono else { return 0 }
+        let key = PairKey(fg: colorNumber(style.fg), bg: colorNumber(style.bg))
+        if key.fg == -1 && key.bg == -1 { return 0 }
+        if let pair = pairs[key] { return pair }
+        if nextPair >= min(winnow_color_pairs(), 65_535) {
+            pairs.removeAll(keepingCapacity: true)
+            nextPair = 1
+        }
+        let pair = nextPair
+        nextPair += 1
+        init_extended_pair(pair, key.fg, key.bg)
+        pairs[key] = pair
+        return pair
+    }
+
+    /// Number of colour pairs in use (for tests and the benchmark).
+    public var pairsInUse: Int { pairs.count }
+
+    /// Waits up to `timeout` milliseconds for a key; nil on timeout.
+    public func readKey(timeout: Int32) -> KeyPress? {
+        let window = winnow_stdscr()
+        wtimeout(window, timeout)
+        var value: wint_t = 0
+        let result = wget_wch(window, &value)
+        if result == ERR { return nil }
+        if result == KEY_CODE_YES { return Self.functionKey(Int32(value)) }
+        guard let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
+        switch scalar.value {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(scalar.value + 96) ?? "?"))
+        default: return .char(Character(scalar))
+        }
+    }
+
+    static func functionKey(_ code: Int32) -> KeyPress? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_NPAGE: return .pageDown
+        case KEY_PPAGE: return .pageUp
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_BTAB: return .backTab
+        case winnow_key_resize(): return .resize
+        case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
+        default: return nil
+        }
+    }
+
+    /// Leaves curses mode (for the editor); ``resume()`` comes back.
+    public func suspend() {
+        def_prog_mode()
+        endwin()
+    }
+
+    public func resume() {
+        reset_prog_mode()
+        clearok(winnow_stdscr(), true)
+        wrefresh(winnow_stdscr())
+    }
+
+    /// Forgets what is on screen so the next draw repaints everything.
+    public func invalidate() {
+        clearok(winnow_stdscr(), true)
+    }
+}
+
+public enum TerminalError: Error, CustomStringConvertible {
+    case cannotStart(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotStart(reason): return "Cannot start the terminal UI: \(reason)."
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+import WinnowTerminal
+import WinnowTUI
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Open the review workbench on the store (a full-screen terminal UI; ? lists the keys).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Show only the items matching this filter (see docs/filters.md).")
+    var filter: String = ""
+
+    @Option(help: "The order: original, -original, status, source, model, random:SEED, score.NAME, -score.NAME.")
+    var sort: String = "original"
+
+    @Option(help: "Your name in the decision log (default: $WINNOW_REVIEWER, else the login name).")
+    var reviewer: String?
+
+    @Option(help: "A theme name (dark, light, high-contrast, mono) or a theme file.")
+    var theme: String = "dark"
+
+    @Option(help: ArgumentHelp("A keymap file applied over the default keys (see docs/keys.md).", valueName: "file"))
+    var keymap: String?
+
+    func run() throws {
+        // Everything that can fail is checked before the screen changes.
+        let loadedTheme: Theme
+        let loadedKeymap: Keymap
+        do {
+            loadedTheme = try Theme.load(theme, themesDirectory: Self.themesDirectory())
+            if let keymap {
+                let text = try String(contentsOfFile: keymap, encoding: .utf8)
+                loadedKeymap = try Keymap.parse(text, file: keymap, base: .default)
+            } else {
+                loadedKeymap = .default
+            }
+            _ = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort))
+        } catch {
+            throw CleanExit.failure("\(error)")
+        }
+        let opened = try userFacing { try store.open() }
+        let terminal: Terminal
+        do {
+            terminal = try Terminal()
+        } catch {
+            throw CleanExit.failure("\(error)")
+        }
+        var options = ReviewApp.Options(reviewer: reviewer ?? Reviewer.defaultName(), filter: filter, sort: sort,
+                                        theme: loadedTheme, keymap: loadedKeymap)
+        options.pollInterval = 500
+        let app = ReviewApp(store: opened, options: options, terminal: terminal)
+        app.run()
+        terminal.close()
+    }
+
+    /// themes/ beside the binary's package, or $WINNOW_THEMES; built-in themes need neither.
+    static func themesDirectory() -> String? {
+        if let path = ProcessInfo.processInfo.environment["WINNOW_THEMES"], !path.isEmpty { return path }
+        let candidates = ["themes", "/usr/local/share/winnow/themes"]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Print the items the review UI shows for a filter and sort.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Only items matching this filter (see docs/filters.md).")
+    var filter: String = ""
+
+    @Option(help: "The order (as in winnow review).")
+    var sort: String = "original"
+
+    @Option(help: "At most this many items (0: all).")
+    var limit: Int = 50
+
+    @Flag(help: "One JSON array of objects: item, id, source, model, image, status, scores.")
+    var json = false
+
+    func run() throws {
+        let query: ItemQuery
+        do {
+            query = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort))
+        } catch {
+            throw CleanExit.failure("\(error)")
+        }
+        let opened = try userFacing { try store.open() }
+        try opened.read { db in
+            let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM scores ORDER BY name")
+            var cursor: PageCursor?
+            var printed = 0
+            var out: [UInt8] = []
+            if json { out.append(UInt8(ascii: "[")) }
+            let pageSize = 500
+            while limit == 0 || printed < limit {
+                let rows = try query.page(db, after: cursor, limit: limit == 0 ? pageSize : min(pageSize, limit - printed), scoreNames: names)
+                guard let last = rows.last else { break }
+                for row in rows {
+                    if json {
+                        if printed > 0 { out.append(UInt8(ascii: ",")) }
+                        out.append(UInt8(ascii: "\n"))
+                        JSONWriter.append(row.jsonObject, to: &out)
+                    } else {
+                        out += Array(row.tableLine.utf8)
+                        out.append(UInt8(ascii: "\n"))
+                    }
+                    printed += 1
+                }
+                FileHandle.standardOutput.write(Data(out))
+                out.removeAll(keepingCapacity: true)
+                cursor = last.cursor
+            }
+            if json { FileHandle.standardOutput.write(Data((printed > 0 ? "\n]\n" : "]\n").utf8)) }
+        }
+    }
+}
+
+struct DecideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "Record decisions from scripts, by item id or by filter, as the review UI does.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Winnow item ids (the `item` field of winnow list --json).")
+    var items: [Int64] = []
+
+    @Option(help: "Decide every item matching this filter instead.")
+    var filter: String?
+
+    @Flag(help: "The verdict.")
+    var verdict: VerdictFlag
+
+    @Option(help: "Your name in the decision log (default: $WINNOW_REVIEWER, else the login name).")
+    var reviewer: String?
+
+    @Option(help: "A note stored with each decision.")
+    var note: String?
+
+    enum VerdictFlag: String, EnumerableFlag {
+        case accept, reject, skip
+        var status: ItemStatus {
+            switch self {
+            case .accept: return .accepted
+            case .reject: return .rejected
+            case .skip: return .skipped
+            }
+        }
+    }
+
+    func validate() throws {
+        if items.isEmpty == (filter == nil) {
+            throw ValidationError("Give item ids or --filter EXPR (one of the two).")
+        }
+    }
+
+    func run() throws {
+        let opened = try userFacing { try store.open() }
+        var ids = items
+        if let filter {
+            let query: ItemQuery
+            do {
+                query = try ItemQuery(filter: filter)
+            } catch {
+                throw CleanExit.failure("\(error)")
+            }
+            ids = try opened.read { db in
+                var all: [Int64] = []
+                var cursor: PageCursor?
+                while true {
+                    let rows = try query.page(db, after: cursor, limit: 5000, scoreNames: [])
+                    guard let last = rows.last else { break }
+                    all += rows.map(\.id)
+                    cursor = last.cursor
+                }
+                return all
+            }
+        }
+        let outcome = try userFacing {
+            try opened.write { db in
+                try Decisions.decide(db, items: ids, verdict: verdict.status, reviewer: reviewer ?? Reviewer.defaultName(), note: note)
+            }
+        }
+        print("\(grouped(outcome.items.count)) items \(verdict.status.rawValue) (batch \(outcome.batch); winnow review's u undoes it).")
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import WinnowTestSupport
+import XCTest
+@testable import WinnowCore
+
+/// Each text scorer on hand-made positive and negative cases.
+final class ScorerTests: XCTestCase {
+    let scorer = TextScorer()
+
+    func value(_ name: BuiltinScorer, _ input: ScoreInput) -> Double? {
+        scorer.score(input).first { $0.scorer == name }?.value
+    }
+
+    func value(_ name: BuiltinScorer, _ instruction: String, _ answer: String, caption: String? = nil) -> Double? {
+        value(name, ScoreInput(instruction: instruction, answer: answer, caption: caption))
+    }
+
+    func detail(_ name: BuiltinScorer, _ instruction: String, _ answer: String) -> String? {
+        scorer.score(ScoreInput(instruction: instruction, answer: answer)).first { $0.scorer == name }?.detail
+    }
+
+    // MARK: caption_leak
+
+    func testCaptionLeakFlagsAnswersThatTalkAboutTheirSourceText() {
+        let ask = "Describe the scene in the image."
+        XCTAssertGreaterThanOrEqual(value(.captionLeak, ask, "Based on the description, the car appears to be red.") ?? 0, 1)
+        XCTAssertGreaterThanOrEqual(value(.captionLeak, ask, "The caption suggests that the weather is sunny.") ?? 0, 1)
+        XCTAssertGreaterThanOrEqual(value(.captionLeak, ask, "As mentioned in the caption, a man is walking.") ?? 0, 1)
+        XCTAssertGreaterThanOrEqual(value(.captionLeak, ask, "The description does not mention the dog, but it is likely nearby.") ?? 0, 1)
+        XCTAssertGreaterThanOrEqual(value(.captionLeak, ask, "Here is a postcard inspired by the image you described.") ?? 0, 1)
+        XCTAssertEqual(detail(.captionLeak, ask, "According to the description provided, it rains."), "[\"according to the description\"]")
+    }
+
+    func testCaptionLeakLeavesOrdinaryAnswersAlone() {
+        let ask = "Describe the scene in the image."
+        XCTAssertEqual(value(.captionLeak, ask, "A red car is parked by the curb while people walk past."), 0)
+        XCTAssertEqual(value(.captionLeak, ask, "The passage leads to a wooden door at the end of the courtyard."), 0)
+        XCTAssertEqual(value(.captionLeak, ask, "The bird could be described in many ways, but it is small."), 0)
+    }
+
+    func testCaptionLeakIsHalvedWhenTheInstructionAsksForACaption() {
+        let leak = value(.captionLeak, "Write a caption for this photo.", "Here is the caption: Sunset over the bay.") ?? 0
+        XCTAssertEqual(leak, 0.5)
+        XCTAssertEqual(ScoreProfile.builtin.level(name: "caption_leak", value: leak), .warn)
+    }
+
+    // MARK: refusal
+
+    func testRefusalAtTheStartIsBadAndLaterIsWarn() {
+        let ask = "Write a review of the product in the image."
+        XCTAssertEqual(value(.refusal, ask, "I'm sorry, but I cannot see the image you are referring to."), 1)
+        XCTAssertEqual(value(.refusal, ask, "As an AI language model, I don't have the ability to view images."), 1)
+        XCTAssertEqual(value(.refusal, ask, "I apologize, but I am unable to describe details that are not provided."), 1)
+        let late = String(repeating: "The shoes are comfortable and the design is modern. ", count: 10)
+            + "Tom said: I'm sorry, but I can't stay."
+        XCTAssertEqual(value(.refusal, ask, late), 0.5)
+    }
+
+    func testRefusalIgnoresOrdinaryUsesOfCannot() {
+        let ask = "Write a dialogue."
+        XCTAssertEqual(value(.refusal, ask, "Jerry: I can't believe they're tied.\nBen: Me neither."), 0)
+        XCTAssertEqual(value(.refusal, ask, "The sky is blue and you cannot miss the bright sun."), 0)
+    }
+
+    // MARK: words, turns, tokens
+
+    func testWordCountsTurnsAndTokens() {
+        let input = ScoreInput(turns: [
+            Turn(role: "human", text: "<image>\nWhat are the colors of the bus?"),
+            Turn(role: "gpt", text: "The bus is white and red."),
+            Turn(role: "human", text: "Where is it parked?"),
+            Turn(role: "gpt", text: "By the curb."),
+        ], image: "coco/1.jpg")
+        XCTAssertEqual(value(.wordsInstruction, input), 11)
+        XCTAssertEqual(value(.wordsAnswer, input), 9)
+        XCTAssertEqual(value(.turns, input), 4)
+        // 576 for the image + per turn max(ceil(1.3 words), ceil(chars / 4)) + 4.
+        // Turn 1: 7 words -> 10 (chars 38/4 -> 10); turn 2: 6 -> 8; turn 3: 4 -> 6 (19 chars -> 5); turn 4: 3 -> 4.
+        XCTAssertEqual(value(.tokensEst, input), 576 + (10 + 4) + (8 + 4) + (6 + 4) + (4 + 4))
+        let chinese = ScoreInput(instruction: "描述这张图片", answer: "一只猫坐在窗台上")
+        XCTAssertEqual(value(.wordsAnswer, chinese), 8, "each Han character counts as a word")
+    }
+
+    func testTokensEstimateFlagsLongConversations() {
+        let long = String(repeating: "word ", count: 1700)
+        let tokens = value(.tokensEst, ScoreInput(instruction: "Describe.", answer: long, image: "a.jpg")) ?? 0
+        XCTAssertGreaterThan(tokens, 2048)
+        XCTAssertEqual(ScoreProfile.builtin.level(name: "tokens_est", value: tokens), .bad)
+        XCTAssertEqual(ScoreProfile.builtin.level(name: "tokens_est", value: 2048), .warn)
+    }
+
+    // MARK: repetition
+
+    func testRepetitionFlagsRepeatedSentences() {
+        let ask = "Write a guide."
+        let repeated = "Start by folding your clothes. " + String(repeating: "Use packing cubes or bags to keep your clothes organized and easy to find. ", count: 6)
+        XCTAssertGreaterThanOrEqual(value(.repetition, ask, repeated) ?? 0, 0.5)
+        let normal = """
+            The old lighthouse stands on a rocky cliff above the harbour. Fishing boats return in the evening, \
+            their nets heavy with the day's catch. Children run along the pier while gulls circle overhead, \
+            and an old man repairs a sail in the fading light. Later the town square fills with music.
+            """
+        XCTAssertLessThan(value(.repetition, ask, normal) ?? 1, 0.3)
+        XCTAssertGreaterThanOrEqual(value(.repetition, ask, String(repeating: "ha", count: 200)) ?? 0, 0.5)
+    }
+
+    // MARK: truncated
+
+    func testTruncatedFindsAnswersThatStopMidSentence() {
+        let ask = "Describe the image."
+        XCTAssertEqual(value(.truncated, ask, "The cat sits on the"), 1)
+        XCTAssertEqual(value(.truncated, ask, "Here are the steps:"), 1)
+        XCTAssertEqual(value(.truncated, ask, "The recipe (serves four is easy."), 1)
+        XCTAssertEqual(value(.truncated, ask, "Steps:\n1. Mix the flour.\n2. Add water.\n3."), 1)
+        XCTAssertEqual(value(.truncated, ask, "A refreshing drink that combines sweet and tangy flavors,"), 1)
+        XCTAssertEqual(value(.truncated, ask, "```python\nprint(1)\n"), 1)
+    }
+
+    func testTruncatedLeavesFinishedAnswersAlone() {
+        let ask = "Describe the image."
+        XCTAssertEqual(value(.truncated, ask, "The cat sits on the mat."), 0)
+        XCTAssertEqual(value(.truncated, ask, "Yes"), 0)
+        XCTAssertEqual(value(.truncated, ask, "Two"), 0)
+        XCTAssertEqual(value(.truncated, ask, "Golden Peep-toe Pumps: A Chic Accessory on the Purple Carpet"), 0)
+        XCTAssertEqual(value(.truncated, ask, "Enjoy the sunshine! #summer #beach"), 0)
+        XCTAssertEqual(value(.truncated, ask, "Snowflakes dance in air,\nCultural symbols emerge,\nNature's art on display"), 0)
+        XCTAssertEqual(value(.truncated, ask, "Smile (it helps)."), 0)
+    }
+
+    // MARK: ungrounded
+
+    func testUngroundedMeasuresAnswerWordsMissingFromTheCaption() {
+        let caption = "A red car is parked on a quiet street next to a tall oak tree."
+        let grounded = value(.ungrounded, "Describe the image.", "The red car is parked under a tall oak tree on a quiet street.", caption: caption) ?? 1
+        let invented = value(.ungrounded, "Describe the image.",
+                             "A purple dragon breathes fire over the castle while knights gallop across the meadow.",
+                             caption: caption) ?? 0
+        XCTAssertLessThan(grounded, 0.2)
+        XCTAssertGreaterThan(invented, 0.6)
+        // Words of the instruction count as grounded; plurals and verb forms meet their stems.
+        let stems = value(.ungrounded, "Write about the castle.", "Cars parked near castles.", caption: "A car parks by a castle.") ?? 1
+        XCTAssertEqual(stems, 0)
+    }
+
+    func testUngroundedNeedsACaption() {
+        XCTAssertNil(value(.ungrounded, "Describe the image.", "A cat.", caption: nil))
+        XCTAssertNil(value(.ungrounded, "Describe the image.", "A cat.", caption: "   "))
+    }
+
+    // MARK: off_instruction
+
+    func testOffInstructionHaikuMustHaveThreeLines() {
+        let ask = "Craft a short haiku inspired by the provided image."
+        XCTAssertEqual(value(.offInstruction, ask, "Waterfall's roar,\nNature's symphony,\nFalls into the river,\nCulture's reflection,\nSymbol of life's flow."), 1)
+        XCTAssertEqual(value(.offInstruction, ask, "Whispers of ivory,\nWoven tales of time stand still,\nSilence holds secrets."), 0)
+        XCTAssertEqual(value(.offInstruction, ask, "Here is a haiku:\n\nTiny, shiny beads\nReflect the sun's bright rays\nNature's beauty shown"), 0)
+        XCTAssertEqual(value(.offInstruction, ask, "Snow on the pine / silence in the valley / a crow calls"), 0)
+    }
+
+    func testOffInstructionConciseButLong() {
+        let long = String(repeating: "The model walks the runway in a sharp white suit with confidence. ", count: 12)
+        XCTAssertEqual(value(.offInstruction, "Craft a concise caption capturing the fashion in the image.", long), 1)
+        XCTAssertEqual(value(.offInstruction, "Craft a concise caption capturing the fashion in the image.",
+                             "A model walks the runway in a white suit, exuding elegance."), 0)
+        XCTAssertEqual(value(.offInstruction, "Describe the bus in one sentence.", "The bus is red. It is parked. It is old."), 1)
+        XCTAssertEqual(value(.offInstruction, "What color is the bus? Answer the question using a single word or phrase.",
+                             "The bus in the picture is painted a bright shade of red and white."), 1)
+        XCTAssertEqual(value(.offInstruction, "What color is the bus? Answer the question using a single word or phrase.", "Red"), 0)
+    }
+
+    func testOffInstructionListAskedButProseGiven() {
+        let prose = "The lighthouse was built long ago. It guided ships for a century and is now a museum that many people visit every summer."
+        XCTAssertEqual(value(.offInstruction, "List five interesting facts about the lighthouse in the image.", prose), 1)
+        XCTAssertEqual(value(.offInstruction, "List five interesting facts about the lighthouse in the image.",
+                             "1. It is old.\n2. It is tall.\n3. It is white.\n4. It guided ships.\n5. It is a museum."), 0)
+        XCTAssertEqual(value(.offInstruction, "Create a concise care guide for the plants, including watering and sunlight tips.",
+                             "Water: Allow the top inch of soil to dry between waterings.\nSunlight: Bright, indirect light works best for both plants.\nMaintenance: Wipe the leaves."), 0)
+    }
+
+    func testOffInstructionLongFormAnsweredWithOneShortLine() {
+        XCTAssertEqual(value(.offInstruction, "Create promotional content for music albums shown in the image.", "Promote the new album by Maroon 5!"), 1)
+        XCTAssertEqual(value(.offInstruction, "Write a short story set in the place shown in the image.", "A cat lived there."), 1)
+        let story = String(repeating: "Once upon a time a fisherman lived by the sea and mended his nets every morning. ", count: 8)
+        XCTAssertEqual(value(.offInstruction, "Write a short story set in the place shown in the image.", story), 0)
+        // Questions are not long-form requests.
+        XCTAssertEqual(value(.offInstruction, "Is this a travel guide?", "Yes"), 0)
+        XCTAssertEqual(value(.offInstruction, "What is the title of this book?", "The Lord of the Rings"), 0)
+    }
+
+    func testOffInstructionAnswerThatRepeatsTheInstruction() {
+        let ask = "Create a patriotic-themed digital postcard inspired by the given image."
+        XCTAssertEqual(value(.offInstruction, ask, ask), 1)
+    }
+
+    // MARK: language
+
+    func testLanguageScriptAndStopWordMismatch() {
+        let ask = "Generate a historical overview of the product shown in the image."
+        XCTAssertEqual(value(.language, ask, "这是一台高速蒸发装置，广泛用于制药和生物技术领域的研究与开发。"), 1)
+        XCTAssertEqual(value(.language, ask, "Это устройство широко используется в фармацевтике и биотехнологии для исследований."), 1)
+        XCTAssertEqual(value(.language, ask, "Das Gerät ist ein schneller Verdampfer, der in der Forschung und in der Industrie für die Entwicklung von Medikamenten eingesetzt wird."), 1)
+        XCTAssertEqual(value(.language, ask, "The device is a fast evaporator that is used in research and in the development of new drugs."), 0)
+        XCTAssertEqual(value(.language, ask, "A lone runner finds solace in the 曠野, pushing their body and mind to the limit."), 0)
+    }
+
+    func testLanguageNoise() {
+        let noisy = "The product \u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD} is \u{1}\u{2}\u{3} great Ã© Ã© Ã©"
+        XCTAssertGreaterThanOrEqual(value(.language, "Describe it.", noisy) ?? 0, 0.5)
+    }
+
+    // MARK: format
+
+    func testFormatCountsFlags() {
+        var input = ScoreInput(instruction: "Hi", answer: "")
+        input.formatFlags = [.emptyTurn, .imageTokenMissing]
+        let result = scorer.score(input).first { $0.scorer == .format }
+        XCTAssertEqual(result?.value, 2)
+        XCTAssertEqual(result?.detail, "[\"empty_turn\",\"image_token_missing\"]")
+        XCTAssertEqual(value(.format, ScoreInput(instruction: "Hi", answer: "Hello")), 0)
+    }
+
+    // MARK: Every scorer
+
+    func testEveryTextScorerIsDocumentedAndDeterministic() throws {
+        let input = ScoreInput(instruction: "Write a haiku.", answer: "A\nB\nC", caption: "letters")
+        XCTAssertEqual(scorer.score(input), TextScorer().score(input))
+        let names = Set(scorer.score(input).map(\.name))
+        XCTAssertEqual(names, Set(BuiltinScorer.allCases.filter { $0.kind == .text }.map(\.rawValue)))
+        let docs = try String(contentsOfFile: TestPaths.repository.appendingPathComponent("docs/scores.md").path, encoding: .utf8)
+        let headings = docs.split(separator: "\n").filter { $0.hasPrefix("### ") }
+        for scorer in BuiltinScorer.allCases {
+            XCTAssertTrue(headings.contains { $0.contains("`\(scorer.rawValue)`") }, "docs/scores.md documents \(scorer.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import GRDB
+import WinnowTestSupport
+import XCTest
+@testable import WinnowCore
+
+/// Scoring a store: the parallel run, duplicates, image checks, re-scoring after an edit,
+/// histograms, counts and stats.
+final class ScoringStoreTests: XCTestCase {
+    static let sharedAnswer = "The red fishing boat rests on the calm water of the harbour while gulls circle above the old stone pier in the morning light."
+
+    func record(_ id: String, image: String?, instruction: String, answer: String, caption: String? = nil) -> String {
+        var object = JSONObject()
+        object.set("id", .string(id))
+        if let image { object.set("image", .string(image)) }
+        object.set("conversations", .array([
+            .object(JSONObject(keys: ["from", "value"], values: [.string("human"), .string((image == nil ? "" : "<image>\n") + instruction)])),
+            .object(JSONObject(keys: ["from", "value"], values: [.string("gpt"), .string(answer)])),
+        ]))
+        if let caption { object.set("caption", .string(caption)) }
+        return JSONValue.object(object).jsonText
+    }
+
+    /// Six items: 1 and 2 share an answer exactly, 3 nearly; 4 leaks the caption; 5 and 6 share an image.
+    func makeStore(_ scratch: Scratch, imageRoot: String? = nil) throws -> Store {
+        let near = Self.sharedAnswer.replacingOccurrences(of: "morning", with: "evening")
+        let lines = [
+            record("a", image: "boat.png", instruction: "Describe the harbour.", answer: Self.sharedAnswer,
+                   caption: "A red fishing boat on calm water in a harbour with gulls and a stone pier."),
+            record("b", image: "boat2.png", instruction: "What do you see?", answer: Self.sharedAnswer),
+            record("c", image: "boat3.png", instruction: "Describe the picture.", answer: near),
+            record("d", image: "missing.jpg", instruction: "Describe the scene in detail.",
+                   answer: "Based on the description, the scene shows a busy market with many stalls selling fruit.",
+                   caption: "A busy market with stalls."),
+            record("e", image: "shared.jpg", instruction: "Write a haiku about the image.", answer: "Quiet stone\nold moss\nrain"),
+            record("f", image: "shared.jpg", instruction: "How many people are there?", answer: "Two"),
+        ]
+        let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
+        let store = try scratch.store()
+        var options = ImportOptions(path: file)
+        options.imageRoot = imageRoot
+        _ = try Importer(store: store).run(options)
+        return store
+    }
+
+    func scores(_ store: Store) throws -> [String: [String: (Double, String?)]] {
+        try store.read { db in
+            var result: [String: [String: (Double, String?)]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT i.orig_id, s.name, s.value, s.detail FROM scores s JOIN items i ON i.id = s.item_id") {
+                let id = (try? parseJSON(row[0] as String).stringValue) ?? ""
+                result[id, default: [:]][row[1]] = (row[2], row[3])
+            }
+            return result
+        }
+    }
+
+    func itemId(_ store: Store, _ orig: String) throws -> Int64 {
+        try store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM items WHERE orig_id = ?", arguments: ["\"\(orig)\""]) ?? -1 }
+    }
+
+    func testScoreAllWritesEveryScoreWithDuplicatesAndImages() throws {
+        // Given a store whose image folder holds two real images, one with a wrong extension
+        let scratch = Scratch()
+        let images = scratch.url.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        if let shared = TestPaths.shared {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent("images/horse.png"), to: images.appendingPathComponent("boat.png"))
+            try FileManager.default.copyItem(at: shared.appendingPathComponent("images/horse.png"), to: images.appendingPathComponent("shared.jpg"))
+        }
+        let store = try makeStore(scratch, imageRoot: images.path)
+
+        // When every scorer runs
+        let report = try Scoring(options: ScoringOptions(threads: 2, chunk: 64)).scoreAll(store: store)
+
+        // Then
+        XCTAssertEqual(report.items, 6)
+        let s = try scores(store)
+        XCTAssertEqual(s["a"]?["dup_answer"]?.0, 1)
+        XCTAssertEqual(s["a"]?["dup_answer"]?.1, "{\"item\":\(try itemId(store, "b")),\"orig_id\":\"b\"}")
+        XCTAssertEqual(s["b"]?["dup_answer"]?.0, 1)
+        XCTAssertGreaterThanOrEqual(s["c"]?["dup_answer"]?.0 ?? 0, 0.5, "one word changed: a near duplicate")
+        XCTAssertLessThan(s["c"]?["dup_answer"]?.0 ?? 1, 1)
+        XCTAssertEqual(s["d"]?["dup_answer"]?.0, 0)
+        XCTAssertEqual(s["d"]?["caption_leak"]?.0, 1)
+        XCTAssertEqual(s["a"]?["caption_leak"]?.0, 0)
+        XCTAssertNotNil(s["a"]?["ungrounded"], "a has a caption")
+        XCTAssertNil(s["b"]?["ungrounded"], "b has no caption")
+        XCTAssertEqual(s["e"]?["image_reuse"]?.0, 1)
+        XCTAssertEqual(s["a"]?["image_reuse"]?.0, 0)
+        XCTAssertEqual(s["b"]?["words_answer"]?.0, 24)
+        XCTAssertEqual(s["e"]?["turns"]?.0, 2)
+        XCTAssertEqual(s["d"]?["image"]?.0, 1)
+        XCTAssertTrue(s["d"]?["image"]?.1?.contains("\"kind\":\"missing\"") ?? false)
+        if TestPaths.shared != nil {
+            XCTAssertEqual(s["a"]?["image"]?.0, 0)
+            XCTAssertTrue(s["a"]?["image"]?.1?.contains("\"format\":\"png\"") ?? false)
+            XCTAssertEqual(s["e"]?["image"]?.0, 0.5, "a PNG named .jpg")
+            XCTAssertTrue(s["e"]?["image"]?.1?.contains("extension_mismatch") ?? false)
+        }
+        XCTAssertEqual(report.bad["caption_leak"], 1)
+        XCTAssertEqual(report.bad["dup_answer"], 2)
+        // The value index is back.
+        let indexes = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
+        XCTAssertTrue(indexes.contains("scores_by_value"))
+    }
+
+    func testImagesWithoutAFolderAreSkippedAndCounted() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        let report = try Scoring().scoreAll(store: store)
+        XCTAssertEqual(report.imagesSkipped, 6)
+        XCTAssertNil(try scores(store)["a"]?["image"])
+        XCTAssertTrue(report.summary.contains("--images"))
+    }
+
+    func testOnlyRunsTheNamedScorersAndRescoringReplaces() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        _ = try Scoring(options: ScoringOptions(only: [.refusal, .dupAnswer])).scoreAll(store: store)
+        let names = try store.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT name FROM scores ORDER BY name") }
+        XCTAssertEqual(names, ["dup_answer", "refusal"])
+        let rows = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM scores") }
+        _ = try Scoring(options: ScoringOptions(only: [.refusal, .dupAnswer])).scoreAll(store: store)
+        XCTAssertEqual(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM scores") }, rows)
+        XCTAssertThrowsError(try BuiltinScorer.parseList("refusal,nope")) { error in
+            XCTAssertTrue("\(error)".contains("nope"))
+        }
+    }
+
+    func testRescoringAnEditedItemChangesOnlyItsScores() throws {
+        // Given a scored store
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        _ = try Scoring().scoreAll(store: store)
+        let before = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores ORDER BY item_id, name") }
+        let d = try itemId(store, "d")
+
+        // When item d's answer is edited to drop the caption leak and it is re-scored
+        try store.write { db in
+            try Edits.save(db, item: d, turns: [Turn(role: "human", text: "<image>\nDescribe the scene in detail."),
+                                                Turn(role: "gpt", text: Self.sharedAnswer)],
+                           baseVersion: 0, reviewer: "ann")
+            try Scoring.score(db, items: [d])
+        }
+
+        // Then only d's rows changed: no leak any more, and it is now an exact duplicate of a
+        let after = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores ORDER BY item_id, name") }
+        XCTAssertEqual(before.filter { $0["item_id"] != d }, after.filter { $0["item_id"] != d })
+        XCTAssertNotEqual(before.filter { $0["item_id"] == d }, after.filter { $0["item_id"] == d })
+        let s = try scores(store)
+        XCTAssertEqual(s["d"]?["caption_leak"]?.0, 0)
+        XCTAssertEqual(s["d"]?["dup_answer"]?.0, 1)
+        XCTAssertTrue(s["d"]?["dup_answer"]?.1?.contains("\"orig_id\":\"") ?? false)
+        XCTAssertEqual(Set(before.filter { $0["item_id"] == d }.map { $0["name"] as String }),
+                       Set(after.filter { $0["item_id"] == d }.map { $0["name"] as String }))
+    }
+
+    func testScoreImportedScoresOnlyThatImportsItems() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        _ = try Scoring().scoreAll(store: store)
+        let second = scratch.write("more.jsonl", record("z", image: nil, instruction: "Say hi.", answer: Self.sharedAnswer) + "\n")
+        let report = try Importer(store: store).run(ImportOptions(path: second))
+        let before = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE name = 'refusal' ORDER BY item_id") }
+
+        let scored = try Scoring.scoreImported(store: store, importId: report.importId ?? -1)
+
+        XCTAssertEqual(scored.items, 1)
+        let s = try scores(store)
+        XCTAssertEqual(s["z"]?["refusal"]?.0, 0)
+        XCTAssertEqual(s["z"]?["dup_answer"]?.0, 1)
+        let z = try itemId(store, "z")
+        let after = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE name = 'refusal' AND item_id != ? ORDER BY item_id", arguments: [z]) }
+        XCTAssertEqual(before, after)
+    }
+
+    func testHistogramCountsEqualSQLCounts() throws {
+        // Given a store with many values of one score
+        let scratch = Scratch()
+        let store = try scratch.store()
+        let lines = (0..<300).map { i in
+            record("r\(i)", image: i % 3 == 0 ? nil : "img\(i % 7).jpg", instruction: "Describe image \(i).",
+                   answer: String(repeating: "word ", count: 1 + (i * 37) % 113))
+        }
+        let file = scratch.write("many.jsonl", lines.joined(separator: "\n") + "\n")
+        _ = try Importer(store: store).run(ImportOptions(path: file))
+        _ = try Scoring(options: ScoringOptions(only: [.wordsAnswer, .repetition])).scoreAll(store: store)
+
+        try store.read { db in
+            for (filter, arguments) in [("", StatementArguments()), ("items.image IS NOT NULL", StatementArguments()),
+                                        ("items.image = ?", ["img3.jpg"] as StatementArguments)] {
+                for score in ["words_answer", "repetition"] {
+                    let histogram = try ScoreQueries.histogram(db, score: score, whereSQL: filter, arguments: arguments, bins: 10)
+                    let scope = "FROM scores s JOIN items ON items.id = s.item_id WHERE s.name = ? AND (\(filter.isEmpty ? "1" : filter))"
+                    let total = try Int.fetchOne(db, sql: "SELECT count(*) \(scope)", arguments: StatementArguments([score]) + arguments) ?? -1
+                    XCTAssertEqual(histogram.total, total)
+                    XCTAssertEqual(histogram.bins.map(\.count).reduce(0, +), total, "\(score) \(filter)")
+                    for (index, bin) in histogram.bins.enumerated() {
+                        let last = index == histogram.bins.count - 1
+                        let sql = "SELECT count(*) \(scope) AND s.value >= ? AND \(last ? "s.value <= ?" : "s.value < ?")"
+                        let count = try Int.fetchOne(db, sql: sql, arguments: StatementArguments([score]) + arguments + [bin.lower, bin.upper]) ?? -1
+                        XCTAssertEqual(bin.count, count, "\(score) \(filter) bin \(index)")
+                    }
+                    // Threshold counts split the total.
+                    let middle = ((histogram.min ?? 0) + (histogram.max ?? 0)) / 2
+                    let above = try ScoreQueries.count(db, score: score, whereSQL: filter, arguments: arguments, threshold: middle, above: true)
+                    let below = try ScoreQueries.count(db, score: score, whereSQL: filter, arguments: arguments, threshold: middle, above: false)
+                    XCTAssertEqual(above + below, total)
+                    let sqlAbove = try Int.fetchOne(db, sql: "SELECT count(*) \(scope) AND s.value >= ?", arguments: StatementArguments([score]) + arguments + [middle])
+                    XCTAssertEqual(above, sqlAbove)
+                }
+            }
+            let empty = try ScoreQueries.histogram(db, score: "no_such_score", whereSQL: "", arguments: [], bins: 10)
+            XCTAssertEqual(empty.total, 0)
+            XCTAssertTrue(empty.bins.isEmpty)
+        }
+    }
+
+    func testStatsGainScoresWithWarnAndBadCounts() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        _ = try Scoring().scoreAll(store: store)
+        let stats = try store.read { db in try StoreStats.read(db) }
+        let leak = stats.scores.first { $0.name == "caption_leak" }
+        XCTAssertEqual(leak?.count, 6)
+        XCTAssertEqual(leak?.bad, 1)
+        XCTAssertEqual(leak?.warn, 0)
+        XCTAssertEqual(leak?.max, 1)
+        let json = stats.json.jsonText
+        XCTAssertTrue(json.contains("\"scores\":{"))
+        XCTAssertTrue(json.contains("\"caption_leak\":{\"count\":6,\"min\":0,\"max\":1,"))
+        let dup = stats.scores.first { $0.name == "dup_answer" }
+        XCTAssertEqual(dup?.bad, 2)
+    }
+
+    func testBadAnyConditionSelectsFlaggedItems() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        _ = try Scoring(options: ScoringOptions(only: [.captionLeak, .refusal])).scoreAll(store: store)
+        let condition = ScoreProfile.builtin.condition(level: .bad, score: nil)
+        let flagged = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT orig_id FROM items WHERE \(condition.sql) ORDER BY id", arguments: condition.arguments)
+        }
+        XCTAssertEqual(flagged, ["\"d\""])
+        let leak = ScoreProfile.builtin.condition(level: .warn, score: "caption_leak")
+        XCTAssertEqual(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE \(leak.sql)", arguments: leak.arguments) }, 1)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import WinnowCore
+import WinnowTestSupport
+import XCTest
+
+/// The real `winnow` binary in tmux on the sample data: keys in, screen and store checked.
+final class ReviewEndToEndTests: XCTestCase {
+    var scratch: Scratch!
+    var db: String!
+
+    override func setUpWithError() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        guard FileManager.default.isExecutableFile(atPath: TestPaths.binary.path) else {
+            throw XCTSkip("the winnow binary is not built at \(TestPaths.binary.path) (make test builds it)")
+        }
+        scratch = Scratch()
+        db = scratch.path("review.sqlite")
+        let sample = TestPaths.sampleData
+        let imported = try runProcess(TestPaths.binary, [
+            "import", sample.appendingPathComponent("demo.json").path, "--images", sample.path,
+            "--captions", sample.appendingPathComponent("captions.jsonl").path, "--db", db,
+        ])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+    }
+
+    func review(_ extra: String = "", width: Int = 120, height: Int = 40,
+                environment: [String: String] = [:]) throws -> TmuxSession {
+        let command = "\(TestPaths.binary.path) review --db \(db!) --reviewer e2e \(extra)"
+        let session = try TmuxSession(command: command, width: width, height: height, environment: environment)
+        try session.waitFor(text: "Items  1 / 63")
+        return session
+    }
+
+    func store() throws -> Store { try Store(path: db) }
+
+    func testAcceptRejectUndoAndQuitAreInTheStore() throws {
+        let session = try review()
+        try session.send("a")
+        try session.waitFor(text: "✓1 ✗0")
+        try session.send("r")
+        try session.waitFor(text: "✓1 ✗1")
+        try session.send("u")
+        try session.waitFor(text: "Undone: item 2 is pending again.")
+        try session.waitFor(text: "✓1 ✗0")
+        try session.send("q")
+        try session.waitFor("the program to exit") { _ in (try? session.paneDead()) ?? false }
+
+        let store = try store()
+        let statuses = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, status FROM items WHERE id <= 3 ORDER BY id").map { "\($0["id"] as Int64):\($0["status"] as String)" }
+        }
+        XCTAssertEqual(statuses, ["1:accepted", "2:pending", "3:pending"])
+        let kinds = try store.read { db in try String.fetchAll(db, sql: "SELECT kind || ':' || COALESCE(verdict, '') || ':' || reviewer FROM events ORDER BY id") }
+        XCTAssertEqual(kinds, ["verdict:accepted:e2e", "verdict:rejected:e2e", "undo::e2e"])
+        XCTAssertEqual(try store.write { db in try Decisions.rebuildStatuses(db) }, 0, "the cached statuses agree with the log")
+    }
+
+    func testUndoSurvivesARestart() throws {
+        var session = try review()
+        try session.send("a")
+        try session.waitFor(text: "✓1 ✗0")
+        try session.send("q")
+        try session.waitFor("exit") { _ in (try? session.paneDead()) ?? false }
+        session = try review()
+        try session.waitFor(text: "✓1 ✗0")
+        try session.send("u")
+        try session.waitFor(text: "Undone: item 1 is pending again.")
+        try session.send("U")
+        try session.waitFor(text: "✓1 ✗0")
+        XCTAssertEqual(try store().count("SELECT count(*) FROM items WHERE status = 'accepted'"), 1)
+    }
+
+    func testEditThroughTheEditorStoresANewVersion() throws {
+        let editor = scratch.write("editor.sh", "#!/bin/sh\nsed -i 's/espresso/ESPRESSO/' \"$1\"\n")
+        chmod(editor, 0o755)
+        let session = try review(environment: ["EDITOR": editor, "VISUAL": ""])
+        try session.send("e")
+        try session.waitFor(text: "Edit saved as version 1")
+        try session.waitFor(text: "An ESPRESSO with golden crema")
+        let store = try store()
+        let stored = try store.read { db in try Row.fetchOne(db, sql: "SELECT version, conversation, reviewer FROM edits WHERE item_id = 1") }
+        XCTAssertEqual(stored?["version"] as Int?, 1)
+        XCTAssertEqual(stored?["reviewer"] as String?, "e2e")
+        XCTAssertTrue((stored?["conversation"] as String?)?.contains("An ESPRESSO with golden crema") == true)
+        let original = try store.read { db in try Conversations.original(db, item: 1) }
+        XCTAssertTrue(original[1].text.hasPrefix("An espresso"), "the original text is kept")
+        XCTAssertEqual(try store.count("SELECT count(*) FROM item_fts WHERE item_fts MATCH 'ESPRESSO' AND rowid = 1"), 1)
+    }
+
+    func testResizeRedrawsAndATinyTerminalSaysSo() throws {
+        let session = try review()
+        try session.resize(width: 80, height: 24)
+        let small = try session.waitFor("the 80x24 layout") { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.count >= 23 && lines[22].contains("1/63") && screen.contains("Items  1 / 63")
+        }
+        XCTAssertTrue(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        try session.resize(width: 50, height: 12)
+        try session.waitFor(text: "Terminal too small: 50x12.")
+        try session.resize(width: 100, height: 30)
+        try session.waitFor("the 100x30 layout") { $0.contains("Items  1 / 63") && !$0.contains("too small") }
+    }
+
+    func testUntrustedTextCannotDriveTheTerminal() throws {
+        let session = try review()
+        try session.send(":")
+        try session.send("goto 60", literal: true)
+        try session.send("Enter")
+        let screen = try session.waitFor(text: "Items  60 / 63")
+        XCTAssertTrue(screen.contains("␛"), "escape sequences show as markers")
+        XCTAssertFalse(screen.contains("\u{1B}"))
+        let title = try runProcess(URL(fileURLWithPath: "/usr/bin/tmux"), ["-S", session.socket, "display-message", "-p", "-t", session.name, "#{pane_title}"])
+        XCTAssertFalse(title.stdout.contains("pwned"), "an OSC title sequence in the data must not retitle the terminal")
+    }
+
+    func testKillNineLosesNoDecisionShownAsMade() throws {
+        let session = try review()
+        for count in 1...5 {
+            try session.send("a")
+            try session.waitFor(text: "✓\(count) ✗0")
+        }
+        let pid = try session.panePid()
+        // The pane's shell runs winnow; kill the whole process group hard.
+        kill(-getpgid(pid), SIGKILL)
+        kill(pid, SIGKILL)
+        try session.waitFor("the killed program") { _ in (try? session.paneDead()) ?? false }
+        let store = try store()
+        XCTAssertEqual(try store.integrityCheck(), ["ok"])
+        XCTAssertEqual(try store.count("SELECT count(*) FROM items WHERE status = 'accepted'"), 5)
+        XCTAssertEqual(try store.count("SELECT count(*) FROM events WHERE kind = 'verdict'"), 5)
+    }
+}
