@@ -8,10 +8,13 @@ import WinnowCore
 /// calls it directly; the terminal-only effects (`openEditor`, `quit`) are not handled here.
 public final class Engine {
     public let store: Store
+    /// The thresholds behind `bad:` and `warn:` filters.
+    public let profile: ScoreProfile
     private var lastDataVersion: Int?
 
-    public init(store: Store) {
+    public init(store: Store, profile: ScoreProfile = .builtin) {
         self.store = store
+        self.profile = profile
     }
 
     /// Runs one effect. Errors come back as `.failed` actions with a sentence for the status line.
@@ -36,7 +39,7 @@ public final class Engine {
     }
 
     private func query(_ spec: QuerySpec) throws -> ItemQuery {
-        try ItemQuery(filter: spec.filter, sort: try SortKey(parsing: spec.sort))
+        try ItemQuery(filter: spec.filter, sort: try SortKey(parsing: spec.sort), thresholds: profile.thresholds)
     }
 
     private func perform(_ effect: Effect) throws -> [Action] {
@@ -108,7 +111,7 @@ public final class Engine {
 
         case let .search(generation, spec, text, from, backward):
             let searchQuery = try ItemQuery(filter: Self.combine(spec.filter, "text~\(Self.quoted(text))"),
-                                            sort: try SortKey(parsing: spec.sort))
+                                            sort: try SortKey(parsing: spec.sort), thresholds: profile.thresholds)
             let query = try query(spec)
             return try store.read { db in
                 var found: ItemRow?

@@ -44,6 +44,15 @@ func paneTitle(_ title: String, focused: Bool, theme: Theme, rect: Rect, into sc
 func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout ScreenBuffer) {
     let title = state.total > 0 || !state.rows.isEmpty ? "Items  \(grouped(state.position)) / \(grouped(state.total))" : "Items"
     paneTitle(title, focused: state.focus == .list, theme: theme, rect: rect, into: &screen)
+    if !state.columns.isEmpty {
+        // Name the score columns, right-aligned over them, when there is room.
+        let names = "scores: " + state.columns.joined(separator: ", ")
+        let width = TextWidth.of(names)
+        if TextWidth.of(title) + width + 4 <= rect.width {
+            screen.put(names, x: rect.x + rect.width - width - 1, y: rect.y, maxWidth: width,
+                       style: theme.style(state.focus == .list ? .paneTitleFocused : .paneTitle))
+        }
+    }
     let height = rect.height - 1
     guard height > 0 else { return }
     if state.rows.isEmpty {

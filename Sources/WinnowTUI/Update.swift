@@ -129,7 +129,10 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
 
     case let .scoreNamesLoaded(names):
         state.scoreNames = names
-        if state.columns.isEmpty { state.columns = Array(names.prefix(3)) }
+        if state.columns.isEmpty {
+            let preferred = state.profile.columns.filter(names.contains)
+            state.columns = preferred.isEmpty ? Array(names.prefix(3)) : Array(preferred.prefix(4))
+        }
         guard state.rows.isEmpty, !state.loading else { return [] }
         // The first load, once the columns are known.
         state.loading = true
@@ -394,7 +397,7 @@ func submit(_ state: inout AppState, _ prompt: Prompt) -> [Effect] {
 /// prompt reopens with the error under it.
 func applyQuery(_ state: inout AppState, filter: String, sort: String, reopen: Prompt? = nil) -> [Effect] {
     do {
-        _ = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort))
+        _ = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort), thresholds: state.profile.thresholds)
     } catch {
         var again = reopen ?? Prompt(purpose: .filter, label: "filter: ", text: filter)
         again.error = "\(error)"

@@ -87,7 +87,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let query: ItemQuery
         do {
-            query = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort))
+            query = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort), thresholds: ScoreProfile.builtin.thresholds)
         } catch {
             throw CleanExit.failure("\(error)")
         }
@@ -167,7 +167,7 @@ struct DecideCommand: ParsableCommand {
         if let filter {
             let query: ItemQuery
             do {
-                query = try ItemQuery(filter: filter)
+                query = try ItemQuery(filter: filter, thresholds: ScoreProfile.builtin.thresholds)
             } catch {
                 throw CleanExit.failure("\(error)")
             }
