@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Import benchmark: winnow import of the 665k LLaVA-mix-like file against Python's bare
+# json.load of the same file, side by side in one run (release build; see docs/benchmarks.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="$(swift build -c release --show-bin-path)/winnow"
+DATA="${BENCH_DATA:-bench-data}"
+mkdir -p "$DATA"
+[ -f "$DATA/llava_mix.json" ] || "$BIN" bench generate --out "$DATA"
+FILE="$DATA/llava_mix.json"
+DB="$DATA/bench.sqlite"
+measure() {  # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "%e %M %U %S" -o "$DATA/time.txt" "$@" > /dev/null
+  read -r wall rss user sys < "$DATA/time.txt"
+  printf "%-28s wall %7.1f s   cpu %7.1f s   peak RSS %8.0f MB\n" "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)"
+}
+echo "file: $FILE ($(du -m "$FILE" | cut -f1) MB), machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+measure "python3 json.load" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$FILE"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+measure "winnow import (empty store)" "$BIN" import "$FILE" --db "$DB"
+measure "winnow import (unchanged)" "$BIN" import "$FILE" --db "$DB"
