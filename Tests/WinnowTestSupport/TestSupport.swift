@@ -94,6 +94,8 @@ public struct ProcessResult {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// The child's peak resident set size, in kilobytes.
+    public var maxRSSKilobytes: Int = 0
 }
 
 /// Runs a program with posix_spawn and waitpid. Output goes through files, not pipes: a
@@ -130,10 +132,11 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
         throw NSError(domain: "runProcess", code: Int(code), userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable.path): \(String(cString: strerror(code)))"])
     }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     let outData = FileManager.default.contents(atPath: outPath) ?? Data()
     let errData = FileManager.default.contents(atPath: errPath) ?? Data()
     return ProcessResult(status: exitStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self), maxRSSKilobytes: Int(usage.ru_maxrss))
 }
