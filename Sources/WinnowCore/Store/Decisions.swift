@@ -20,6 +20,12 @@ public enum Decisions {
         public var items: [Int64]
         /// The status each item has now.
         public var statuses: [Int64: ItemStatus]
+
+        public init(batch: Int64, items: [Int64], statuses: [Int64: ItemStatus]) {
+            self.batch = batch
+            self.items = items
+            self.statuses = statuses
+        }
     }
 
     /// Records one verdict for each item, as one batch.

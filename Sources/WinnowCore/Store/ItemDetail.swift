@@ -45,6 +45,32 @@ public struct ItemDetail: Equatable, Sendable {
     public var history: [HistoryEntry]
     public var removed: Bool
 
+    public init(id: Int64, origId: String?, source: String, sourceFile: String, recordIndex: Int, importId: Int64,
+                importedAt: String?, image: String?, imageRoot: String?, caption: String?, model: String?,
+                category: String?, status: ItemStatus, formatFlags: FormatFlags, turns: [Turn], version: Int,
+                editedBy: String?, scores: [Score], history: [HistoryEntry], removed: Bool) {
+        self.id = id
+        self.origId = origId
+        self.source = source
+        self.sourceFile = sourceFile
+        self.recordIndex = recordIndex
+        self.importId = importId
+        self.importedAt = importedAt
+        self.image = image
+        self.imageRoot = imageRoot
+        self.caption = caption
+        self.model = model
+        self.category = category
+        self.status = status
+        self.formatFlags = formatFlags
+        self.turns = turns
+        self.version = version
+        self.editedBy = editedBy
+        self.scores = scores
+        self.history = history
+        self.removed = removed
+    }
+
     /// The original id as plain text (strings without quotes).
     public var displayId: String {
         guard let origId else { return "#\(id)" }

@@ -1,0 +1,131 @@
+import WinnowCore
+import XCTest
+@testable import WinnowTUI
+
+/// update(): an action in, the exact state and effects out. No store, no terminal.
+final class UpdateTests: XCTestCase {
+    func rows(_ count: Int, status: ItemStatus = .pending) -> [ItemRow] {
+        (1...count).map { ItemRow(id: Int64($0), origId: "\"r\($0)\"", source: "demo", status: status, instruction: "Question \($0)?") }
+    }
+
+    /// A state with a loaded window of `count` rows, row 1 selected.
+    func loaded(_ count: Int = 10) -> AppState {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        _ = update(&state, .windowLoaded(generation: 0, rows: rows(count), windowStart: 0, atEnd: true, selectedItem: 1))
+        _ = update(&state, .countLoaded(generation: 0, total: count, counts: [.pending: count]))
+        return state
+    }
+
+    func testMovingDownSelectsTheNextRowAndLoadsItsDetail() {
+        var state = loaded()
+        let effects = update(&state, .key(.char("j")))
+        XCTAssertEqual(state.selected, 1)
+        XCTAssertEqual(state.position, 2)
+        XCTAssertEqual(effects, [.loadDetail(item: 2)])
+    }
+
+    func testAcceptRecordsAVerdictAndAdvancesToTheNextPendingRow() {
+        var state = loaded()
+        state.rows[1].status = .accepted
+        let effects = update(&state, .key(.char("a")))
+        XCTAssertEqual(effects, [.decide(items: [1], verdict: .accepted, reviewer: "ana")])
+        let outcome = Decisions.Outcome(batch: 7, items: [1], statuses: [1: .accepted])
+        let next = update(&state, .decided(outcome, previous: [1: .pending], undo: false))
+        XCTAssertEqual(state.rows[0].status, .accepted)
+        XCTAssertEqual(state.selected, 2, "row 2 was accepted already: the next pending one is row 3")
+        XCTAssertEqual(state.counts[.accepted], 1)
+        XCTAssertEqual(state.counts[.pending], 9)
+        XCTAssertEqual(next, [.loadDetail(item: 3)])
+    }
+
+    func testUndoGoesBackToTheUndoneItem() {
+        var state = loaded()
+        state.selected = 5
+        XCTAssertEqual(update(&state, .key(.char("u"))), [.undo(reviewer: "ana")])
+        let outcome = Decisions.Outcome(batch: 9, items: [2], statuses: [2: .pending])
+        _ = update(&state, .decided(outcome, previous: [:], undo: true))
+        XCTAssertEqual(state.selected, 1)
+        XCTAssertEqual(state.message, StatusMessage("Undone: item 2 is pending again."))
+    }
+
+    func testAFilterWithASyntaxErrorKeepsTheOldFilterAndShowsWhere() {
+        var state = loaded()
+        state.filterText = "status:pending"
+        _ = update(&state, .key(.char("f")))
+        XCTAssertEqual(state.prompt?.text, "status:pending")
+        _ = update(&state, .key(.char(" ")))
+        for character in "and (" { _ = update(&state, .key(.char(character))) }
+        let effects = update(&state, .key(.enter))
+        XCTAssertEqual(effects, [])
+        XCTAssertEqual(state.filterText, "status:pending", "the old filter stays")
+        XCTAssertEqual(state.generation, 0)
+        XCTAssertEqual(state.prompt?.text, "status:pending and (")
+        XCTAssertTrue(state.prompt?.error?.hasPrefix("at column") == true, state.prompt?.error ?? "no error")
+    }
+
+    func testAValidFilterStartsANewGenerationAndDropsStaleResults() {
+        var state = loaded()
+        _ = update(&state, .key(.char("f")))
+        _ = update(&state, .key(.ctrl("u")))
+        for character in "source:demo" { _ = update(&state, .key(.char(character))) }
+        let effects = update(&state, .key(.enter))
+        XCTAssertEqual(state.generation, 1)
+        XCTAssertEqual(state.filterText, "source:demo")
+        let spec = QuerySpec(filter: "source:demo", sort: "original")
+        XCTAssertEqual(effects, [.loadWindow(generation: 1, query: spec, anchor: .start, limit: windowLimit(state)),
+                                 .count(generation: 1, query: spec)])
+        // A result of the old query arrives late: dropped.
+        _ = update(&state, .windowLoaded(generation: 0, rows: rows(3), windowStart: 0, atEnd: true, selectedItem: nil))
+        XCTAssertEqual(state.rows, [])
+        _ = update(&state, .windowLoaded(generation: 1, rows: rows(4), windowStart: 0, atEnd: true, selectedItem: nil))
+        XCTAssertEqual(state.rows.count, 4)
+    }
+
+    func testSearchNextOnlyWhileASearchIsLiveAndNOtherwiseAddsANote() {
+        var state = loaded()
+        _ = update(&state, .key(.char("n")))
+        XCTAssertEqual(state.prompt?.purpose, .note)
+        _ = update(&state, .key(.escape))
+        _ = update(&state, .key(.char("/")))
+        for character in "cat" { _ = update(&state, .key(.char(character))) }
+        let spec = QuerySpec(filter: "", sort: "original")
+        XCTAssertEqual(update(&state, .key(.enter)),
+                       [.search(generation: 0, query: spec, text: "cat", from: state.rows[0], backward: false)])
+        XCTAssertEqual(update(&state, .key(.char("N"))),
+                       [.search(generation: 0, query: spec, text: "cat", from: state.rows[0], backward: true)])
+        _ = update(&state, .key(.escape))
+        XCTAssertNil(state.searchText)
+    }
+
+    func testEditOpensTheEditorOnTheAnswerOfTheShownItem() {
+        var state = loaded()
+        let detail = ItemDetail(id: 1, origId: "\"r1\"", source: "demo", sourceFile: "/d.json", recordIndex: 0, importId: 1,
+                                importedAt: nil, image: nil, imageRoot: nil, caption: nil, model: nil, category: nil,
+                                status: .pending, formatFlags: [], turns: [Turn(role: "human", text: "Q"), Turn(role: "gpt", text: "A")],
+                                version: 0, editedBy: nil, scores: [], history: [], removed: false)
+        _ = update(&state, .detailLoaded(detail))
+        XCTAssertEqual(update(&state, .key(.char("e"))), [.openEditor(item: detail, turn: 1)])
+        XCTAssertEqual(update(&state, .editFinished(item: 1, turns: [Turn(role: "human", text: "Q"), Turn(role: "gpt", text: "B")], baseVersion: 0)),
+                       [.saveEdit(item: 1, turns: [Turn(role: "human", text: "Q"), Turn(role: "gpt", text: "B")], baseVersion: 0, reviewer: "ana")])
+        XCTAssertEqual(update(&state, .editFinished(item: 1, turns: nil, baseVersion: 0)), [])
+        XCTAssertEqual(state.message?.text, "Edit cancelled: the text was not changed.")
+    }
+
+    func testHelpOpensAndAnyOtherKeyClosesIt() {
+        var state = loaded()
+        _ = update(&state, .key(.char("?")))
+        XCTAssertEqual(state.overlay, .help(scroll: 0))
+        _ = update(&state, .key(.char("j")))
+        XCTAssertEqual(state.overlay, .help(scroll: 1))
+        _ = update(&state, .key(.char("x")))
+        XCTAssertNil(state.overlay)
+    }
+
+    func testQuitAndResize() {
+        var state = loaded()
+        _ = update(&state, .resized(width: 80, height: 24))
+        XCTAssertEqual(state.width, 80)
+        XCTAssertEqual(update(&state, .key(.char("q"))), [.quit])
+        XCTAssertTrue(state.quitting)
+    }
+}
