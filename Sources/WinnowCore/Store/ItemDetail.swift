@@ -9,6 +9,14 @@ public struct ItemDetail: Equatable, Sendable {
         public var scorer: String
         public var version: String
         public var detail: String?
+
+        public init(name: String, value: Double, scorer: String, version: String, detail: String?) {
+            self.name = name
+            self.value = value
+            self.scorer = scorer
+            self.version = version
+            self.detail = detail
+        }
     }
 
     public struct HistoryEntry: Equatable, Sendable {
@@ -19,6 +27,15 @@ public struct ItemDetail: Equatable, Sendable {
         public var note: String?
         /// False for a verdict that was later undone.
         public var active: Bool
+
+        public init(time: String, reviewer: String, kind: String, verdict: String?, note: String?, active: Bool) {
+            self.time = time
+            self.reviewer = reviewer
+            self.kind = kind
+            self.verdict = verdict
+            self.note = note
+            self.active = active
+        }
     }
 
     public var id: Int64
