@@ -13,7 +13,8 @@ measure() {  # label, command...
   local label=$1; shift
   /usr/bin/time -f "%e %M %U %S" -o "$DATA/time.txt" "$@" > /dev/null
   read -r wall rss user sys < "$DATA/time.txt"
-  printf "%-28s wall %7.1f s   cpu %7.1f s   peak RSS %8.0f MB\n" "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)"
+  awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" \
+    'BEGIN { printf "%-28s wall %7.1f s   cpu %7.1f s   peak RSS %8.0f MB\n", l, w, u + s, r / 1024 }'
 }
 echo "file: $FILE ($(du -m "$FILE" | cut -f1) MB), machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "python3 json.load" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$FILE"
