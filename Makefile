@@ -8,14 +8,17 @@ DEMO_DIR ?= .demo
 DEMO_DB := $(DEMO_DIR)/winnow.sqlite
 BIN = $(shell $(SWIFT) build --show-bin-path)/winnow
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps install-packages build release test demo bench clean
 
 all: build
 
 ## deps: install the system packages that are missing (apt-get; sudo when not root)
 deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(APT_PACKAGES)"
+
+install-packages:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -50,6 +53,7 @@ demo: build
 
 ## bench: generate benchmark data (once) and measure against Python, release build
 bench: release
+	@$(MAKE) --no-print-directory install-packages PACKAGES="time python3 chafa"
 	./scripts/bench.sh
 
 clean:
