@@ -413,10 +413,7 @@ final class ScoringRun {
         defer { timing("writer waiting for scores", Date(timeIntervalSinceNow: -waited)) }
         while index < chunks {
             try bulkWrite { db in
-                let insert = try RawStatement(db, """
-                    INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                defer { insert.finalize() }
+                let insert = try ScoreWriter(db)
                 let transactionStart = Date()
                 repeat {
                     let waitStart = Date()
@@ -444,22 +441,14 @@ final class ScoringRun {
                     report.imagesSkipped += result.imagesSkipped
                     progress?(ScoringProgress(phase: "scoring", done: min(total, Int(result.range.upperBound - low)), total: total))
                 } while index < chunks && Date().timeIntervalSince(transactionStart) < 2.0
+                try insert.flush()
             }
         }
     }
 
-    private static let scorerNames = BuiltinScorer.allCases.map(\.rawValue)
-    private static let scorerVersions = BuiltinScorer.allCases.map(\.version)
-
     @inline(__always)
-    private func write(_ insert: RawStatement, item: Int64, scorer: Int, value: Double, detail: String?) throws {
-        insert.bind(1, item)
-        insert.bind(2, Self.scorerNames[scorer])
-        insert.bind(3, value)
-        insert.bind(4, BuiltinScorer.scorerName)
-        insert.bind(5, Self.scorerVersions[scorer])
-        insert.bind(6, detail)
-        try insert.run()
+    private func write(_ insert: ScoreWriter, item: Int64, scorer: Int, value: Double, detail: String?) throws {
+        try insert.add(item: item, builtin: scorer, value: value, detail: detail)
         switch thresholds[scorer].level(value) {
         case .bad: badCounts[scorer] += 1
         case .warn: warnCounts[scorer] += 1
@@ -506,10 +495,7 @@ final class ScoringRun {
                         try db.execute(sql: "DELETE FROM scores WHERE name = ?", arguments: [scorer.rawValue])
                     }
                 }
-                let insert = try RawStatement(db, """
-                    INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                defer { insert.finalize() }
+                let insert = try ScoreWriter(db)
                 for i in start..<end {
                     let id = corpus.ids[i]
                     if !instruction.isEmpty {
@@ -529,6 +515,7 @@ final class ScoringRun {
                         report.rows += 1
                     }
                 }
+                try insert.flush()
             }
             start = end
         }

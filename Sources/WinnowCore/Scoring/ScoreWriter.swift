@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Writes score rows fast: a prepared multi-row `INSERT OR REPLACE` (``batch`` rows per
+/// statement), names, scorers and versions bound from C strings that live as long as the
+/// writer (no copy per row); only detail texts are copied.
+///
+/// Use it inside the `Database` access that created it, and call ``flush()`` before that
+/// access ends.
+final class ScoreWriter {
+    static let batch = 32
+
+    private struct Pending {
+        var item: Int64
+        var name: UnsafeMutablePointer<CChar>?
+        var value: Double
+        var scorer: UnsafeMutablePointer<CChar>?
+        var version: UnsafeMutablePointer<CChar>?
+        var detail: String?
+    }
+
+    private let connection: OpaquePointer
+    private let many: OpaquePointer
+    private let one: OpaquePointer
+    private var pending: [Pending] = []
+    private var constants: [String: UnsafeMutablePointer<CChar>] = [:]
+    private(set) var rows = 0
+
+    init(_ db: Database) throws {
+        guard let connection = db.sqliteConnection else {
+            throw DatabaseError(message: "the database connection is closed")
+        }
+        self.connection = connection
+        let insert = "INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES "
+        let row = "(?, ?, ?, ?, ?, ?)"
+        many = try Self.prepare(connection, insert + Array(repeating: row, count: Self.batch).joined(separator: ", "))
+        do {
+            one = try Self.prepare(connection, insert + row)
+        } catch {
+            sqlite3_finalize(many)
+            throw error
+        }
+        pending.reserveCapacity(Self.batch)
+    }
+
+    deinit {
+        sqlite3_finalize(many)
+        sqlite3_finalize(one)
+        for pointer in constants.values { free(pointer) }
+    }
+
+    private static func prepare(_ connection: OpaquePointer, _ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        return statement
+    }
+
+    private func constant(_ text: String) -> UnsafeMutablePointer<CChar>? {
+        if let pointer = constants[text] { return pointer }
+        let pointer = strdup(text)
+        constants[text] = pointer
+        return pointer
+    }
+
+    /// Adds one row; rows are written a batch at a time.
+    func add(item: Int64, name: String, value: Double, scorer: String, version: String, detail: String?) throws {
+        try add(Pending(item: item, name: constant(name), value: value, scorer: constant(scorer),
+                        version: constant(version), detail: detail))
+    }
+
+    /// Adds one row of a built-in scorer.
+    @inline(__always)
+    func add(item: Int64, builtin index: Int, value: Double, detail: String?) throws {
+        let strings = BuiltinStrings.shared
+        try add(Pending(item: item, name: strings.names[index], value: value, scorer: strings.scorer,
+                        version: strings.versions[index], detail: detail))
+    }
+
+    private func add(_ row: Pending) throws {
+        pending.append(row)
+        rows += 1
+        if pending.count == Self.batch {
+            for (index, row) in pending.enumerated() { bind(many, Int32(index * 6), row) }
+            try step(many)
+            pending.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes the rows of an incomplete batch.
+    func flush() throws {
+        for row in pending {
+            bind(one, 0, row)
+            try step(one)
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func bind(_ statement: OpaquePointer, _ base: Int32, _ row: Pending) {
+        sqlite3_bind_int64(statement, base + 1, row.item)
+        sqlite3_bind_text(statement, base + 2, row.name, -1, nil)
+        sqlite3_bind_double(statement, base + 3, row.value)
+        sqlite3_bind_text(statement, base + 4, row.scorer, -1, nil)
+        sqlite3_bind_text(statement, base + 5, row.version, -1, nil)
+        if var detail = row.detail {
+            detail.withUTF8 { bytes in
+                _ = bytes.withMemoryRebound(to: CChar.self) { chars in
+                    sqlite3_bind_text(statement, base + 6, chars.baseAddress, Int32(chars.count), SQLITE_TRANSIENT)
+                }
+            }
+        } else {
+            sqlite3_bind_null(statement, base + 6)
+        }
+    }
+
+    private func step(_ statement: OpaquePointer) throws {
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
+        }
+    }
+}
+
+/// C strings of the built-in scorers' names and versions, made once for the process.
+final class BuiltinStrings: @unchecked Sendable {
+    static let shared = BuiltinStrings()
+    let names: [UnsafeMutablePointer<CChar>?]
+    let versions: [UnsafeMutablePointer<CChar>?]
+    let scorer: UnsafeMutablePointer<CChar>?
+
+    private init() {
+        names = BuiltinScorer.allCases.map { strdup($0.rawValue) }
+        versions = BuiltinScorer.allCases.map { strdup($0.version) }
+        scorer = strdup(BuiltinScorer.scorerName)
+    }
+}
