@@ -60,6 +60,9 @@ public enum Effect: Equatable, Sendable {
     case saveView(name: String, query: QuerySpec, reviewer: String)
     case loadView(name: String)
     case loadScoreNames
+    /// Show the preview `wanted` (nil: none) as soon as it is rendered, and render `prefetch`
+    /// ahead when idle. Run off the loop thread; the result comes back as ``Action/previewLoaded(_:)``.
+    case preview(wanted: PreviewRequest?, prefetch: [PreviewRequest])
     case quit
 }
 

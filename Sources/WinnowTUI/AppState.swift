@@ -33,6 +33,8 @@ public enum Overlay: Equatable, Sendable {
     case help(scroll: Int)
     /// Choose a sort from a list of options.
     case sortMenu(options: [String], selected: Int)
+    /// The selected item's image over the whole screen; any key closes it.
+    case previewFullscreen
 }
 
 /// The status line's last message.
@@ -86,7 +88,9 @@ public struct AppState: Equatable, Sendable {
     public var detailScroll = 0
     public var showCaption = true
 
-    /// What the preview pane shows for the selected item.
+    /// How previews are drawn, and the preview shown (for the selected item, at the pane's
+    /// size, or full screen).
+    public var previewSettings = PreviewSettings()
     public var preview: PreviewState?
 
     // Search.
@@ -115,18 +119,4 @@ public struct AppState: Equatable, Sendable {
 
     /// How many list rows fit on screen.
     public var listHeight: Int { Layout(width: width, height: height).list.height - 1 }
-}
-
-/// The preview pane's content for one item: text lines about the image (path, size,
-/// whether it exists, or why it cannot be shown).
-public struct PreviewState: Equatable, Sendable {
-    public var item: Int64
-    public var lines: [String]
-    public var problem: Bool
-
-    public init(item: Int64, lines: [String], problem: Bool) {
-        self.item = item
-        self.lines = lines
-        self.problem = problem
-    }
 }

@@ -5,7 +5,8 @@ import WinnowCore
 /// Runs the store effects of ``update(_:_:keymap:)`` and turns their results into actions.
 ///
 /// Every call is synchronous and short (keyset pages, single-item reads), so the run loop
-/// calls it directly; the terminal-only effects (`openEditor`, `quit`) are not handled here.
+/// calls it directly; the terminal-only effects (`openEditor`, `quit`) and the previews
+/// (``PreviewService``, off the loop thread) are not handled here.
 public final class Engine {
     public let store: Store
     /// The thresholds behind `bad:` and `warn:` filters.
@@ -66,9 +67,7 @@ public final class Engine {
 
         case let .loadDetail(item):
             let detail = try store.read { db in try ItemDetail.load(db, id: item) }
-            var actions: [Action] = [.detailLoaded(detail)]
-            if let detail { actions.append(.previewLoaded(Self.previewInfo(detail))) }
-            return actions
+            return [.detailLoaded(detail)]
 
         case let .decide(items, verdict, reviewer):
             let (outcome, previous) = try store.write { db in
@@ -155,7 +154,7 @@ public final class Engine {
             }
             return [.scoreNamesLoaded(names)]
 
-        case .openEditor, .quit:
+        case .openEditor, .preview, .quit:
             return []
         }
     }
@@ -210,28 +209,6 @@ public final class Engine {
             }
         }
         return result
-    }
-
-    /// What the preview pane says about an item's image until the picture itself is drawn.
-    static func previewInfo(_ detail: ItemDetail) -> PreviewState {
-        guard let image = detail.image else {
-            return PreviewState(item: detail.id, lines: ["text-only item: no image"], problem: false)
-        }
-        let root = detail.imageRoot
-        let path: String
-        if image.hasPrefix("/") {
-            path = image
-        } else if let root {
-            path = (root as NSString).appendingPathComponent(image)
-        } else {
-            path = image
-        }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            return PreviewState(item: detail.id, lines: [image, "missing: \(path)"], problem: true)
-        }
-        let kilobytes = Double(info.st_size) / 1024
-        return PreviewState(item: detail.id, lines: [image, String(format: "%.0f KB, file exists", kilobytes)], problem: false)
     }
 
     static func combine(_ filter: String, _ extra: String) -> String {

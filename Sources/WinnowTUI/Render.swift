@@ -18,6 +18,7 @@ public func render(_ state: AppState, theme: Theme, keymap: Keymap = .default, i
     switch state.overlay {
     case let .help(scroll)?: renderHelp(scroll: scroll, theme: theme, keymap: keymap, into: &screen)
     case let .sortMenu(options, selected)?: renderMenu("Sort by", options: options, selected: selected, theme: theme, into: &screen)
+    case .previewFullscreen?: renderPreviewFullscreen(state, theme: theme, into: &screen)
     case nil: break
     }
 }
@@ -141,15 +142,76 @@ func renderDetail(_ state: AppState, theme: Theme, rect: Rect, into screen: inou
 
 func renderPreview(_ state: AppState, theme: Theme, rect: Rect, into screen: inout ScreenBuffer) {
     paneTitle("Image", focused: false, theme: theme, rect: rect, into: &screen)
-    guard let preview = state.preview, preview.item == state.current?.id else { return }
-    var y = rect.y + 1
-    for line in preview.lines {
-        for wrapped in Wrap.lines(line, width: max(1, rect.width - 2)) where y < rect.y + rect.height {
-            screen.put(wrapped, x: rect.x + 1, y: y, maxWidth: rect.width - 2,
-                       style: theme.style(preview.problem ? .warning : .meta))
-            y += 1
+    guard let current = state.current, rect.height > 1 else { return }
+    let area = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2)
+    let captionY = rect.y + rect.height - 1
+    guard let preview = state.preview, preview.item == current.id else {
+        // Not rendered yet: say what is coming.
+        let text = current.image.map { "\($0)  (rendering…)" } ?? "text-only item: no image"
+        for (offset, line) in Wrap.lines(text, width: max(1, area.width)).prefix(max(1, area.height)).enumerated() {
+            screen.put(line, x: area.x, y: area.y + offset, maxWidth: area.width, style: theme.style(.dim))
+        }
+        return
+    }
+    drawPreview(preview, theme: theme, area: area, captionY: captionY, into: &screen)
+}
+
+/// Draws a preview's cells centred in `area` and its caption (or the reason there is no picture)
+/// on the line `captionY`.
+func drawPreview(_ preview: PreviewState, theme: Theme, area: Rect, captionY: Int, into screen: inout ScreenBuffer) {
+    if let image = preview.image, image.width > 0, image.height > 0 {
+        let x0 = area.x + max(0, (area.width - image.width) / 2)
+        let y0 = area.y + max(0, (area.height - image.height) / 2)
+        for y in 0..<min(image.height, area.height) {
+            for x in 0..<min(image.width, area.width) {
+                let cell = image[x, y]
+                screen[x0 + x, y0 + y] = Cell(text: String(cell.character), style: previewCellStyle(cell, colors: image.colors))
+            }
         }
     }
+    if let caption = preview.caption {
+        let flagged = preview.image?.info.extensionMatches == false
+        let width = min(area.width, TextWidth.of(caption))
+        screen.put(caption, x: area.x + max(0, (area.width - width) / 2), y: captionY, maxWidth: area.width,
+                   style: theme.style(flagged ? .warning : .meta))
+    } else if let problem = preview.problem {
+        let text = problem == .noImage ? "text-only item: no image" : "⚠ cannot show the image: \(problem)"
+        let lines = Wrap.lines(text, width: max(1, area.width))
+        let top = area.y + max(0, (area.height - lines.count) / 2)
+        for (offset, line) in lines.prefix(max(1, area.height)).enumerated() {
+            let width = min(area.width, TextWidth.of(line))
+            screen.put(line, x: area.x + max(0, (area.width - width) / 2), y: top + offset, maxWidth: area.width,
+                       style: theme.style(problem == .noImage ? .dim : .warning))
+        }
+    }
+}
+
+/// The style of one preview cell: its colours as the preview's colour mode gives them.
+func previewCellStyle(_ cell: PreviewCell, colors: PreviewColors) -> Style {
+    func color(_ value: UInt32, isDefault: Bool) -> Color {
+        if isDefault { return .default }
+        switch colors {
+        case .trueColor: return .rgb(UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF))
+        case .indexed256: return value < 16 ? .ansi(UInt8(value)) : .indexed(UInt8(min(value, 255)))
+        case .ansi16: return .ansi(UInt8(min(value, 15)))
+        case .mono: return .default
+        }
+    }
+    return Style(fg: color(cell.fg, isDefault: cell.fgDefault), bg: color(cell.bg, isDefault: cell.bgDefault))
+}
+
+/// The full-screen preview: the picture over the whole screen, the caption on the last line.
+func renderPreviewFullscreen(_ state: AppState, theme: Theme, into screen: inout ScreenBuffer) {
+    screen.clear(style: theme.style(.normal))
+    let area = Rect(x: 0, y: 0, width: screen.width, height: screen.height - 1)
+    if let preview = state.preview, preview.item == state.current?.id, preview.request.columns == area.width {
+        drawPreview(preview, theme: theme, area: area, captionY: screen.height - 1, into: &screen)
+    } else {
+        screen.put("rendering…", x: 1, y: 0, maxWidth: screen.width - 1, style: theme.style(.dim))
+    }
+    let hint = " any key returns "
+    screen.put(hint, x: max(0, screen.width - TextWidth.of(hint)), y: screen.height - 1, maxWidth: TextWidth.of(hint),
+               style: theme.style(.dim))
 }
 
 func renderSeparators(theme: Theme, layout: Layout, into screen: inout ScreenBuffer) {

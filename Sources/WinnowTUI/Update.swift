@@ -18,7 +18,7 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
         state.width = width
         state.height = height
         clampScroll(&state)
-        return []
+        return previewEffects(state)
 
     case let .windowLoaded(generation, rows, windowStart, atEnd, selectedItem):
         guard generation == state.generation else { return [] }
@@ -123,7 +123,8 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
         return [.saveEdit(item: item, turns: turns, baseVersion: baseVersion, reviewer: state.reviewer)]
 
     case let .previewLoaded(preview):
-        guard preview.item == state.current?.id else { return [] }
+        // Drop results for an item the reviewer has left or a pane size that has changed.
+        guard preview.request == wantedPreview(state) else { return [] }
         state.preview = preview
         return []
 
@@ -243,7 +244,11 @@ func perform(_ state: inout AppState, _ command: Command) -> [Effect] {
     case .quit:
         state.quitting = true
         return [.quit]
-    case .histogram, .bulkDecide, .chooseColumns, .previewFullscreen:
+    case .previewFullscreen:
+        guard state.current != nil else { return [] }
+        state.overlay = .previewFullscreen
+        return previewEffects(state)
+    case .histogram, .bulkDecide, .chooseColumns:
         state.message = StatusMessage("\(command.rawValue) is not available yet.", isError: true)
         return []
     }
@@ -316,6 +321,9 @@ func overlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: KeyPress) ->
         default: state.overlay = nil
         }
         return []
+    case .previewFullscreen:
+        state.overlay = nil
+        return previewEffects(state)
     case let .sortMenu(options, selected):
         switch key {
         case .char("j"), .down: state.overlay = .sortMenu(options: options, selected: min(options.count - 1, selected + 1))
@@ -471,14 +479,50 @@ extension AppState {
 
 func windowLimit(_ state: AppState) -> Int { max(60, state.listHeight * windowPages) }
 
-/// Loads the detail of the selected row when it is not the one shown.
+/// Loads the detail of the selected row when it is not the one shown, and its preview.
 func detailEffects(_ state: inout AppState) -> [Effect] {
     guard let current = state.current else {
         state.detail = nil
         return []
     }
-    if state.detail?.id == current.id { return [] }
-    return [.loadDetail(item: current.id)]
+    let preview = previewEffects(state)
+    if state.detail?.id == current.id { return preview }
+    return [.loadDetail(item: current.id)] + preview
+}
+
+/// How many rows ahead of the selection get their previews rendered in advance.
+let previewPrefetch = 3
+
+/// The cells a preview may fill: the preview pane less its title and caption lines, or the
+/// whole screen less the caption line when the preview is full screen.
+func previewArea(_ state: AppState) -> (columns: Int, rows: Int) {
+    if state.overlay == .previewFullscreen { return (state.width, max(0, state.height - 1)) }
+    let layout = Layout(width: state.width, height: state.height)
+    guard !layout.tooSmall else { return (0, 0) }
+    return (max(0, layout.preview.width - 2), max(0, layout.preview.height - 2))
+}
+
+/// The preview request for a row at the current preview area.
+func previewRequest(_ state: AppState, _ row: ItemRow) -> PreviewRequest {
+    let settings = state.previewSettings
+    let (columns, rows) = settings.enabled ? previewArea(state) : (0, 0)
+    return PreviewRequest(item: row.id, image: row.image, imageRoot: row.imageRoot, columns: columns, rows: rows,
+                          colors: settings.colors, cellAspect: settings.cellAspect)
+}
+
+/// The preview the screen should show now.
+func wantedPreview(_ state: AppState) -> PreviewRequest? {
+    state.current.map { previewRequest(state, $0) }
+}
+
+/// Asks for the selected item's preview (unless it is the one shown) and the next few ahead.
+func previewEffects(_ state: AppState) -> [Effect] {
+    guard let wanted = wantedPreview(state) else { return [] }
+    if state.preview?.request == wanted { return [] }
+    let ahead = state.rows.dropFirst(state.selected + 1).prefix(previewPrefetch)
+    let behind = state.selected > 0 ? [state.rows[state.selected - 1]] : []
+    let prefetch = (Array(ahead) + behind).filter { $0.image != nil }.map { previewRequest(state, $0) }
+    return [.preview(wanted: wanted, prefetch: prefetch)]
 }
 
 /// Reloads the window around the selected item and the counts (after another process wrote).

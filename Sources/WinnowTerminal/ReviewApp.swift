@@ -3,7 +3,9 @@ import WinnowCore
 import WinnowTUI
 
 /// The review workbench's run loop: keys → ``update(_:_:keymap:)`` → effects → ``Engine`` →
-/// actions → render → ncurses. Everything happens on the calling thread.
+/// actions → render → ncurses. Everything happens on the calling thread except previews,
+/// which a ``PreviewService`` renders on its own thread; finished ones come back through an
+/// inbox and a pipe that wakes the loop.
 public final class ReviewApp {
     public struct Options {
         public var reviewer: String
@@ -13,6 +15,10 @@ public final class ReviewApp {
         public var keymap: Keymap
         /// How often to look for other processes' changes, in milliseconds.
         public var pollInterval: Int32 = 500
+        /// Preview colours (nil: the best the terminal shows), cell shape, on or off.
+        public var previewColors: PreviewColors?
+        public var cellAspect: Double = 2.0
+        public var previews = true
 
         public init(reviewer: String, filter: String = "", sort: String = "original", theme: Theme, keymap: Keymap = .default) {
             self.reviewer = reviewer
@@ -28,6 +34,8 @@ public final class ReviewApp {
     private let terminal: Terminal
     private let theme: Theme
     public private(set) var state: AppState
+    private var previews: PreviewService!
+    private let inbox = Inbox()
 
     public init(store: Store, options: Options, terminal: Terminal) {
         engine = Engine(store: store)
@@ -37,7 +45,13 @@ public final class ReviewApp {
         let size = terminal.size
         state = AppState(width: size.width, height: size.height, reviewer: options.reviewer,
                          filter: options.filter, sort: options.sort)
+        state.previewSettings = PreviewSettings(colors: options.previewColors ?? PreviewSettings.colors(for: terminal.depth),
+                                                cellAspect: options.cellAspect, enabled: options.previews)
+        let inbox = self.inbox
+        previews = PreviewService { inbox.post(.previewLoaded($0)) }
     }
+
+    deinit { previews.stop() }
 
     /// Runs until the reviewer quits.
     public func run() {
@@ -45,10 +59,23 @@ public final class ReviewApp {
         process(startEffects(state).flatMap(engine.run))
         while !state.quitting {
             draw()
-            guard let key = terminal.readKey(timeout: options.pollInterval) else {
-                if engine.storeChanged() { dispatch(.storeChanged) }
-                continue
-            }
+            _ = terminal.waitForInput(timeout: options.pollInterval, wakeFD: inbox.readFD)
+            let handled = handlePending()
+            if handled == 0, engine.storeChanged() { dispatch(.storeChanged) }
+        }
+    }
+
+    /// Handles the finished previews and every key that is waiting (a held key is many), then
+    /// returns how many there were, so that the screen is drawn once for all of them.
+    @discardableResult
+    public func handlePending() -> Int {
+        var handled = 0
+        for action in inbox.take() {
+            dispatch(action)
+            handled += 1
+        }
+        while !state.quitting, handled < 256, let key = terminal.readKey(timeout: 0) {
+            handled += 1
             if key == .resize {
                 let size = terminal.size
                 terminal.invalidate()
@@ -57,6 +84,18 @@ public final class ReviewApp {
                 dispatch(.key(key))
             }
         }
+        return handled
+    }
+
+    /// Waits until the preview being rendered has arrived and is shown (for benchmarks and tests).
+    public func waitForPreview(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            for action in inbox.take() { dispatch(action) }
+            if state.current == nil || state.preview?.item == state.current?.id { return true }
+            usleep(1000)
+        }
+        return false
     }
 
     /// Draws the current state.
@@ -79,6 +118,8 @@ public final class ReviewApp {
                 switch effect {
                 case let .openEditor(item, turn):
                     queue.append(edit(item, turn: turn))
+                case let .preview(wanted, prefetch):
+                    if let ready = previews.request(wanted, prefetch: prefetch) { queue.append(.previewLoaded(ready)) }
                 case .quit:
                     break
                 default:
@@ -142,5 +183,49 @@ public final class ReviewApp {
         }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+}
+
+/// Actions from other threads, handed to the run loop; posting one also writes a byte to a
+/// pipe so a loop waiting in `poll` wakes up.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var actions: [Action] = []
+    let readFD: Int32
+    private let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+
+    func post(_ action: Action) {
+        lock.lock()
+        actions.append(action)
+        lock.unlock()
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// Everything posted so far, oldest first; empties the pipe.
+    func take() -> [Action] {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(readFD, &buffer, buffer.count) > 0 {}
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = actions
+        actions = []
+        return taken
     }
 }

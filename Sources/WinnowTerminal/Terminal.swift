@@ -10,6 +10,8 @@ public final class Terminal {
     private var nextPair: Int32 = 1
     private let screen: OpaquePointer?
     private var open = true
+    /// The file descriptor keys come from (standard input, or the `input` file of a `newterm`).
+    private let inputFD: Int32
 
     private struct PairKey: Hashable {
         var fg: Int32
@@ -28,6 +30,7 @@ public final class Terminal {
                 throw TerminalError.cannotStart("newterm failed for TERM=\(termName ?? "?")")
             }
             screen = created
+            inputFD = fileno(input)
             set_term(created)
         } else {
             guard isatty(0) == 1 else {
@@ -35,6 +38,7 @@ public final class Terminal {
             }
             guard initscr() != nil else { throw TerminalError.cannotStart("ncurses could not start (check TERM)") }
             screen = nil
+            inputFD = 0
         }
         raw()
         noecho()
@@ -72,6 +76,18 @@ public final class Terminal {
 
     /// Draws a whole buffer; ncurses sends only the cells that changed.
     public func draw(_ buffer: ScreenBuffer) {
+        pairsWereReset = false
+        put(buffer)
+        // Cells written before a reset of the colour pairs may name pairs that now mean other
+        // colours: write the frame again with the fresh numbering.
+        if pairsWereReset { put(buffer) }
+        wnoutrefresh(winnow_stdscr())
+        doupdate()
+    }
+
+    private var pairsWereReset = false
+
+    private func put(_ buffer: ScreenBuffer) {
         let window = winnow_stdscr()
         var text = [wchar_t](repeating: 0, count: Int(winnow_ccharw_max()) + 1)
         for y in 0..<buffer.height {
@@ -88,13 +104,6 @@ public final class Terminal {
                 _ = winnow_put_cell(window, Int32(y), Int32(x), text, attributes(cell.style), pair)
             }
         }
-        wnoutrefresh(window)
-        doupdate()
-    }
-
-    /// Draws preview cells straight into a region (ncurses colour numbers already chosen).
-    public func flush() {
-        doupdate()
     }
 
     private func attributes(_ style: Style) -> attr_t {
@@ -134,6 +143,7 @@ public final class Terminal {
         if nextPair >= min(winnow_color_pairs(), 65_535) {
             pairs.removeAll(keepingCapacity: true)
             nextPair = 1
+            pairsWereReset = true
         }
         let pair = nextPair
         nextPair += 1
@@ -144,6 +154,16 @@ public final class Terminal {
 
     /// Number of colour pairs in use (for tests and the benchmark).
     public var pairsInUse: Int { pairs.count }
+
+    /// Waits up to `timeout` milliseconds (-1: forever) until a key may be ready or `wakeFD`
+    /// becomes readable. True when the input has bytes. Keys ncurses has already buffered are
+    /// not seen here: drain them with `readKey(timeout: 0)` before waiting.
+    public func waitForInput(timeout: Int32, wakeFD: Int32) -> Bool {
+        var fds = [pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        let count = poll(&fds, nfds_t(wakeFD >= 0 ? 2 : 1), timeout)
+        return count > 0 && fds[0].revents != 0
+    }
 
     /// Waits up to `timeout` milliseconds for a key; nil on timeout.
     public func readKey(timeout: Int32) -> KeyPress? {

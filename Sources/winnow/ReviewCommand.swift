@@ -26,6 +26,15 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A keymap file applied over the default keys (see docs/keys.md).", valueName: "file"))
     var keymap: String?
 
+    @Option(help: "Preview colours: truecolor, 256, 16 or none (default: the best the terminal shows).")
+    var previewColors: PreviewColors?
+
+    @Option(help: "A terminal cell's height divided by its width, for the preview's aspect ratio.")
+    var cellAspect: Double = 2.0
+
+    @Flag(help: "Do not render image previews (the pane shows the file facts only).")
+    var noPreview = false
+
     func run() throws {
         // Everything that can fail is checked before the screen changes.
         let loadedTheme: Theme
@@ -39,6 +48,9 @@ struct ReviewCommand: ParsableCommand {
                 loadedKeymap = .default
             }
             _ = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort))
+            guard cellAspect.isFinite, cellAspect >= 0.5, cellAspect <= 4 else {
+                throw ValidationError("--cell-aspect must be between 0.5 and 4 (a cell's height over its width; 2 suits most fonts).")
+            }
         } catch {
             throw CleanExit.failure("\(error)")
         }
@@ -52,6 +64,9 @@ struct ReviewCommand: ParsableCommand {
         var options = ReviewApp.Options(reviewer: reviewer ?? Reviewer.defaultName(), filter: filter, sort: sort,
                                         theme: loadedTheme, keymap: loadedKeymap)
         options.pollInterval = 500
+        options.previewColors = previewColors
+        options.cellAspect = cellAspect
+        options.previews = !noPreview
         let app = ReviewApp(store: opened, options: options, terminal: terminal)
         app.run()
         terminal.close()
@@ -191,3 +206,5 @@ struct DecideCommand: ParsableCommand {
         print("\(grouped(outcome.items.count)) items \(verdict.status.rawValue) (batch \(outcome.batch); winnow review's u undoes it).")
     }
 }
+
+extension PreviewColors: ExpressibleByArgument {}

@@ -27,7 +27,7 @@ final class GoldenScreenTests: XCTestCase {
             let model = index % 3 == 0 ? "gpt-4v" : "mixtral-8x7b"
             let scores: [String: Double] = ["caption_leak": Double(index % 3), "refusal": index % 5 == 0 ? 1.0 : 0.0]
             rows.append(ItemRow(id: Int64(index), origId: "\"demo-\(index)\"", source: "demo", model: model,
-                                status: statuses[index % 4], instruction: "Describe image number \(index) in detail.",
+                                image: "images/coffee.png", imageRoot: "/data", status: statuses[index % 4], instruction: "Describe image number \(index) in detail.",
                                 scores: scores))
         }
         _ = update(&state, .scoreNamesLoaded(["caption_leak", "refusal"]))
@@ -35,8 +35,24 @@ final class GoldenScreenTests: XCTestCase {
         _ = update(&state, .countLoaded(generation: 0, total: 30, counts: [.pending: 8, .accepted: 8, .rejected: 7, .skipped: 7]))
         _ = update(&state, .detailLoaded(detail(id: 1, turns: [Turn(role: "human", text: "<image>\nDescribe this image."),
                                                                Turn(role: "gpt", text: answer)])))
-        _ = update(&state, .previewLoaded(PreviewState(item: 1, lines: ["images/coffee.png", "313 KB, file exists"], problem: false)))
+        if let request = wantedPreview(state) {
+            _ = update(&state, .previewLoaded(PreviewState(request: request, image: Self.gradient(request))))
+        }
         return state
+    }
+
+    /// A 4:3 picture of 256-colour cells (a gradient), as chafa would give for a 640×480 PNG.
+    static func gradient(_ request: PreviewRequest) -> PreviewImage {
+        let size = PreviewRenderer.cellSize(imageWidth: 640, imageHeight: 480, columns: request.columns, rows: request.rows)
+        var cells: [PreviewCell] = []
+        for y in 0..<size.rows {
+            for x in 0..<size.columns {
+                cells.append(PreviewCell(character: "▀", fg: UInt32(16 + (x * 6 / max(1, size.columns)) * 36 + y % 6),
+                                         bg: UInt32(232 + y % 24), fgDefault: false, bgDefault: false))
+            }
+        }
+        let info = ImageInfo(path: "/data/images/coffee.png", format: .png, width: 640, height: 480, bytes: 320_512, extensionMatches: true)
+        return PreviewImage(width: size.columns, height: size.rows, colors: .indexed256, cells: cells, info: info)
     }
 
     func assertSnapshot(_ state: AppState, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {

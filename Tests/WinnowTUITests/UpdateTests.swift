@@ -21,7 +21,14 @@ final class UpdateTests: XCTestCase {
         let effects = update(&state, .key(.char("j")))
         XCTAssertEqual(state.selected, 1)
         XCTAssertEqual(state.position, 2)
-        XCTAssertEqual(effects, [.loadDetail(item: 2)])
+        XCTAssertEqual(effects, [.loadDetail(item: 2), .preview(wanted: preview(state, 2), prefetch: [])])
+    }
+
+    /// The preview request for a row of ``rows(_:status:)`` (text-only: nothing is prefetched).
+    func preview(_ state: AppState, _ item: Int64) -> PreviewRequest {
+        let pane = Layout(width: state.width, height: state.height).preview
+        return PreviewRequest(item: item, image: nil, imageRoot: nil, columns: pane.width - 2, rows: pane.height - 2,
+                              colors: .indexed256, cellAspect: 2)
     }
 
     func testAcceptRecordsAVerdictAndAdvancesToTheNextPendingRow() {
@@ -35,7 +42,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.selected, 2, "row 2 was accepted already: the next pending one is row 3")
         XCTAssertEqual(state.counts[.accepted], 1)
         XCTAssertEqual(state.counts[.pending], 9)
-        XCTAssertEqual(next, [.loadDetail(item: 3)])
+        XCTAssertEqual(next, [.loadDetail(item: 3), .preview(wanted: preview(state, 3), prefetch: [])])
     }
 
     func testUndoGoesBackToTheUndoneItem() {

@@ -362,13 +362,13 @@ public struct ItemQuery: Sendable, Equatable {
         var byId: [Int64: ItemRow] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT items.id, items.orig_id, items.source, items.model, items.image, items.status, items.format_flags,
-                   items.version, \(ItemSQL.instructionSnippet) AS instruction
+                   items.version, \(ItemSQL.instructionSnippet) AS instruction, items.image_root
             FROM items WHERE items.id IN (SELECT value FROM json_each(?))
             """, arguments: [ids])
         while let row = try rows.next() {
             let id: Int64 = row[0]
             byId[id] = ItemRow(
-                id: id, origId: row[1], source: row[2], model: row[3], image: row[4],
+                id: id, origId: row[1], source: row[2], model: row[3], image: row[4], imageRoot: row[9],
                 status: ItemStatus(rawValue: row[5]) ?? .pending, formatFlags: FormatFlags(rawValue: row[6]),
                 version: row[7], instruction: row[8] ?? "")
         }

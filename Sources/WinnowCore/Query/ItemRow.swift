@@ -9,6 +9,8 @@ public struct ItemRow: Sendable, Equatable {
     public var source: String
     public var model: String?
     public var image: String?
+    /// The directory `image` resolves against (the import's image root), or nil.
+    public var imageRoot: String?
     public var status: ItemStatus
     public var formatFlags: FormatFlags
     /// The conversation version (0: as imported).
@@ -24,13 +26,14 @@ public struct ItemRow: Sendable, Equatable {
     public var segment: Int
 
     public init(id: Int64, origId: String? = nil, source: String = "", model: String? = nil, image: String? = nil,
-                status: ItemStatus = .pending, formatFlags: FormatFlags = [], version: Int = 0, instruction: String = "",
+                imageRoot: String? = nil, status: ItemStatus = .pending, formatFlags: FormatFlags = [], version: Int = 0, instruction: String = "",
                 scores: [String: Double] = [:], sortValue: DatabaseValue = .null, segment: Int = 0) {
         self.id = id
         self.origId = origId
         self.source = source
         self.model = model
         self.image = image
+        self.imageRoot = imageRoot
         self.status = status
         self.formatFlags = formatFlags
         self.version = version
