@@ -26,6 +26,7 @@ public enum Schema {
                 try db.execute(sql: index.sql)
             }
         }
+        migrator.registerMigration("v2-compare") { db in try CompareSchema.migrateV2(db) }
         return migrator
     }
 
