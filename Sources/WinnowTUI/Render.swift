@@ -47,7 +47,7 @@ func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout 
     paneTitle(title, focused: state.focus == .list, theme: theme, rect: rect, into: &screen)
     if !state.columns.isEmpty {
         // Name the score columns, right-aligned over them, when there is room.
-        let names = "scores: " + state.columns.joined(separator: ", ")
+        let names = "scores: " + visibleColumns(state, width: rect.width).joined(separator: ", ")
         let width = TextWidth.of(names)
         if TextWidth.of(title) + width + 4 <= rect.width {
             screen.put(names, x: rect.x + rect.width - width - 1, y: rect.y, maxWidth: width,
@@ -61,11 +61,11 @@ func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout 
         screen.put(text, x: rect.x + 1, y: rect.y + 1, maxWidth: rect.width - 1, style: theme.style(.dim))
         return
     }
-    let columns = state.columns
     let scoreWidth = 7
-    let scoresWidth = columns.isEmpty ? 0 : columns.count * scoreWidth
     let idWidth = min(16, max(6, rect.width / 5))
     let whoWidth = min(14, max(6, rect.width / 7))
+    let columns = visibleColumns(state, width: rect.width)
+    let scoresWidth = columns.isEmpty ? 0 : columns.count * scoreWidth
     for line in 0..<height {
         let index = state.top + line
         guard state.rows.indices.contains(index) else { break }
@@ -112,6 +112,14 @@ func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout 
             scoreX += scoreWidth
         }
     }
+}
+
+/// The score columns that fit in a list pane `width` cells wide (the snippet keeps 16 cells).
+func visibleColumns(_ state: AppState, width: Int) -> [String] {
+    let idWidth = min(16, max(6, width / 5))
+    let whoWidth = min(14, max(6, width / 7))
+    let fixed = 2 + idWidth + 1 + (width > 44 ? whoWidth + 1 : 0) + 16 + 1
+    return Array(state.columns.prefix(max(0, (width - fixed) / 7)))
 }
 
 /// The colour role of a score: by the thresholds of the profile in use.

@@ -130,4 +130,59 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(try store.count("SELECT count(*) FROM items WHERE status = 'accepted'"), 5)
         XCTAssertEqual(try store.count("SELECT count(*) FROM events WHERE kind = 'verdict'"), 5)
     }
+
+    // MARK: - Image previews
+
+    /// Counts the colour escape sequences tmux reports in the lines of the preview pane
+    /// (right of the list at 120 columns, between the "Image" title and the caption).
+    func colouredCells(_ screen: String) -> Int {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let title = lines.firstIndex(where: { $0.contains("Image") && !$0.contains("Items") || $0.hasSuffix("Image") }) else { return 0 }
+        var count = 0
+        for line in lines.dropFirst(title + 1).prefix(14) {
+            count += line.components(separatedBy: "\u{1B}[").filter { $0.hasPrefix("38;") || $0.hasPrefix("48;") || $0.contains(";38;") || $0.contains(";48;") }.count
+        }
+        return count
+    }
+
+    func testThePreviewIsDrawnInColourWithItsCaption() throws {
+        // swift test sets NO_COLOR=1 for its children; a reviewer's terminal has colours.
+        let session = try review(environment: ["COLORTERM": "", "NO_COLOR": ""])
+        try session.waitFor(text: "coffee.png  512×341  313 KB  PNG")
+        let screen = try session.waitFor("the coloured preview", colors: true) { self.colouredCells($0) > 100 }
+        XCTAssertGreaterThan(colouredCells(screen), 100, "the preview's cells carry colours")
+        // Full screen and back.
+        try session.send("z")
+        try session.waitFor(text: "any key returns")
+        try session.send("x")
+        try session.waitFor("the list again") { $0.contains("Items  1 / 63") && !$0.contains("any key returns") }
+    }
+
+    /// Holding j through forty items: the list keeps up and the preview shows where it stopped.
+    func testHoldingJShowsThePreviewOfWhereItStops() throws {
+        let session = try review()
+        try session.waitFor(text: "coffee.png  512×341")
+        let image = try store().read { db in try String.fetchOne(db, sql: "SELECT image FROM items WHERE id = 41") } ?? ""
+        let name = (image as NSString).lastPathComponent
+        XCTAssertFalse(name.isEmpty)
+        let started = Date()
+        try session.send(contentsOf: Array(repeating: "j", count: 40))
+        try session.waitFor(text: "Items  41 / 63")
+        let moved = Date().timeIntervalSince(started)
+        try session.waitFor(text: "\(name)  ")
+        XCTAssertLessThan(moved, 5, "forty key presses took \(moved) s to reach the screen")
+    }
+
+    func testAMissingImageShowsWhyInThePane() throws {
+        let missing = try store().read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM items WHERE image IS NOT NULL ORDER BY id LIMIT 1")
+        } ?? 1
+        let image = try store().read { db in try String.fetchOne(db, sql: "SELECT image FROM items WHERE id = ?", arguments: [missing]) } ?? ""
+        try store().write { db in
+            try db.execute(sql: "UPDATE items SET image = 'no/such/file.png' WHERE id = ?", arguments: [missing])
+        }
+        XCTAssertFalse(image.isEmpty)
+        let session = try review()
+        try session.waitFor(text: "missing: no/such/file.png")
+    }
 }

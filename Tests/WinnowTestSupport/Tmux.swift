@@ -38,6 +38,11 @@ public final class TmuxSession {
 
     /// Types keys (tmux key names such as `Enter`, `Escape`, `C-l`, or literal text with `literal`).
     public func send(_ keys: String..., literal: Bool = false) throws {
+        try send(contentsOf: keys, literal: literal)
+    }
+
+    /// Sends keys in one tmux call, so they arrive together (as a held key does).
+    public func send(contentsOf keys: [String], literal: Bool = false) throws {
         try run(["send-keys", "-t", name] + (literal ? ["-l"] : []) + keys)
     }
 
