@@ -35,7 +35,7 @@ public struct Layout: Equatable, Sendable {
         status = Rect(x: 0, y: body, width: width, height: 1)
         message = Rect(x: 0, y: body + 1, width: width, height: 1)
         if width >= 120 {
-            let listWidth = width * 42 / 100
+            let listWidth = width * 45 / 100
             list = Rect(x: 0, y: 0, width: listWidth, height: body)
             let right = width - listWidth - 1
             let previewHeight = max(8, body * 2 / 5)

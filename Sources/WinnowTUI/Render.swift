@@ -61,7 +61,7 @@ func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout 
         screen.put(text, x: rect.x + 1, y: rect.y + 1, maxWidth: rect.width - 1, style: theme.style(.dim))
         return
     }
-    let scoreWidth = 7
+    let scoreWidth = scoreColumnWidth
     let idWidth = min(16, max(6, rect.width / 5))
     let whoWidth = min(14, max(6, rect.width / 7))
     let columns = visibleColumns(state, width: rect.width)
@@ -114,12 +114,15 @@ func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout 
     }
 }
 
-/// The score columns that fit in a list pane `width` cells wide (the snippet keeps 16 cells).
+/// The cells of one score column: a value like `0.071` and a space.
+let scoreColumnWidth = 6
+
+/// The score columns that fit in a list pane `width` cells wide (the snippet keeps 12 cells).
 func visibleColumns(_ state: AppState, width: Int) -> [String] {
     let idWidth = min(16, max(6, width / 5))
     let whoWidth = min(14, max(6, width / 7))
-    let fixed = 2 + idWidth + 1 + (width > 44 ? whoWidth + 1 : 0) + 16 + 1
-    return Array(state.columns.prefix(max(0, (width - fixed) / 7)))
+    let fixed = 2 + idWidth + 1 + (width > 44 ? whoWidth + 1 : 0) + 12 + 1
+    return Array(state.columns.prefix(max(0, (width - fixed) / scoreColumnWidth)))
 }
 
 /// The colour role of a score: by the thresholds of the profile in use.
