@@ -8,6 +8,9 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case search
     /// While the detail pane has the focus; its bindings win over global ones.
     case detail
+    /// The pairwise view (`winnow compare`), which reads only this context: its commands are
+    /// ``PairCommand``s, kept in ``Keymap/compareBindings``.
+    case compare
 
     /// When the context is active, for help texts.
     public var summary: String {
@@ -15,6 +18,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .global: return "always, unless an active context below binds the key"
         case .search: return "while a search is live (after `search`, until `end-search`)"
         case .detail: return "while the detail pane has the focus"
+        case .compare: return "in `winnow compare`, which reads only this context (see below)"
         }
     }
 }
@@ -56,6 +60,9 @@ public struct Keymap: Sendable, Equatable {
 
     /// The bindings of each context, in the order they were first bound.
     public private(set) var bindings: [KeyContext: [Binding]] = [:]
+
+    /// The bindings of the `compare` context, in the order they were first bound.
+    public internal(set) var compareBindings: [CompareBinding] = []
 
     /// An empty keymap.
     public init() {}
@@ -114,6 +121,10 @@ public struct Keymap: Sendable, Equatable {
                 }
                 let context = try parseContext(words[1], fail: fail)
                 let key = try parseKey(words[2], fail: fail)
+                if context == .compare {
+                    keymap.bindCompare(key, to: try parseCompareCommand(words[3], fail: fail))
+                    continue
+                }
                 let command = try parseCommand(words[3], fail: fail)
                 keymap.bind(key, to: command, in: context)
             case "unbind":
@@ -122,7 +133,11 @@ public struct Keymap: Sendable, Equatable {
                 }
                 let context = try parseContext(words[1], fail: fail)
                 let key = try parseKey(words[2], fail: fail)
-                keymap.unbind(key, in: context)
+                if context == .compare {
+                    keymap.unbindCompare(key)
+                } else {
+                    keymap.unbind(key, in: context)
+                }
             default:
                 throw fail("Unknown directive “\(words[0])”: a keymap line starts with `bind` or `unbind`.")
             }
@@ -234,6 +249,7 @@ public struct Keymap: Sendable, Equatable {
                 out += "| \(keys.isEmpty ? "—" : keys) | `\(command.rawValue)` | \(command.summary) |\n"
             }
         }
+        out += compareMarkdownSection()
         out += """
 
         ## Keymap files
@@ -314,7 +330,8 @@ extension Keymap {
         #   bind CONTEXT KEY COMMAND   KEY runs COMMAND in CONTEXT (replacing what it did there)
         #   unbind CONTEXT KEY         KEY does nothing in CONTEXT (global bindings still apply)
         # Contexts: global (always), search (while a search is live), detail (while the detail pane
-        # has the focus). Search and detail bindings win over global ones.
+        # has the focus). Search and detail bindings win over global ones. The pairwise view of
+        # `winnow compare` reads only the compare context (at the end of this file).
         # `#` starts a comment; write `hash` for the # key and `space` for the space bar.
 
         # Navigation
@@ -373,6 +390,30 @@ extension Keymap {
         bind global ?       help
         bind global :       command-line
         bind global q       quit
+
+        # The pairwise view (winnow compare) reads only the compare context; see docs/compare.md.
+        bind compare 1       left-better
+        bind compare 2       right-better
+        bind compare 3       tie
+        bind compare s       skip
+        bind compare u       undo
+        bind compare n       note
+        bind compare m       reveal-models
+        bind compare c       toggle-caption
+        bind compare tab     next-pane
+        bind compare backtab previous-pane
+        bind compare j       scroll-down
+        bind compare down    scroll-down
+        bind compare k       scroll-up
+        bind compare up      scroll-up
+        bind compare space   page-down
+        bind compare pgdn    page-down
+        bind compare pgup    page-up
+        bind compare ]       next-pair
+        bind compare [       previous-pair
+        bind compare ?       help
+        bind compare ctrl-l  refresh
+        bind compare q       quit
 
         """#
 }

@@ -56,7 +56,7 @@ public struct ComparePlan: Equatable, Sendable {
         createdAt = row["created_at"]
     }
 
-    init(id: Int64, modelA: String, modelB: String, reviewer: String, seed: UInt64, createdAt: String) {
+    public init(id: Int64, modelA: String, modelB: String, reviewer: String, seed: UInt64, createdAt: String) {
         self.id = id
         self.modelA = modelA
         self.modelB = modelB

@@ -1,0 +1,60 @@
+import Foundation
+import WinnowCore
+
+/// Runs the pairwise view's effects: judgments in the store, previews through
+/// ``PreviewRenderer``. Synchronous: a write takes milliseconds and a preview tens of them.
+public final class CompareEngine {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Runs one effect; errors come back as `.failed` with a sentence for the status line.
+    public func run(_ effect: CompareEffect) -> [CompareAction] {
+        do {
+            switch effect {
+            case let .record(showing, verdict, reviewer):
+                try store.write { db in _ = try Judgments.record(db, showing, verdict: verdict, reviewer: reviewer) }
+                return [.judged(showing.showingKey, verdict)]
+            case let .undo(reviewer, modelA, modelB):
+                let undone = try store.write { db in try Judgments.undo(db, reviewer: reviewer, modelA: modelA, modelB: modelB) }
+                return [.undone(undone)]
+            case let .note(showing, text, reviewer):
+                try store.write { db in try Judgments.note(db, showing, text: text, reviewer: reviewer) }
+                return [.noted(showing.showingKey)]
+            case let .loadPreview(request):
+                return [.previewLoaded(Self.preview(request))]
+            case .quit:
+                return []
+            }
+        } catch let error as StoreError {
+            return [.failed(error.description)]
+        } catch {
+            return [.failed("Could not save: \(error).")]
+        }
+    }
+
+    /// Renders a preview, or says why there is none.
+    public static func preview(_ request: ComparePreviewRequest) -> ComparePreview {
+        guard let image = request.image else {
+            return ComparePreview(request: request, image: nil, caption: "This question has no image.", problem: true)
+        }
+        do {
+            let path = try ImageFiles.resolve(image, root: request.imageRoot)
+            let rendered = try PreviewRenderer.render(path: path, columns: request.columns, rows: request.rows,
+                                                      colors: request.colors)
+            let info = rendered.info
+            let caption = "\((image as NSString).lastPathComponent) · \(info.width)×\(info.height) \(info.format.rawValue) · \(byteSize(info.bytes))"
+            return ComparePreview(request: request, image: rendered, caption: caption, problem: false)
+        } catch {
+            return ComparePreview(request: request, image: nil, caption: "Image \(error.description)", problem: true)
+        }
+    }
+
+    static func byteSize(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        if bytes >= 1 << 10 { return "\(bytes >> 10) KB" }
+        return "\(bytes) B"
+    }
+}
