@@ -94,6 +94,12 @@ struct FilterCompiler {
                 AND l.kind = 'verdict' AND l.id > d.id AND \(Decisions.activeCondition("l"))) \
                 GROUP BY d.item_id HAVING count(DISTINCT d.verdict) > 1)
                 """)
+        case let .lease(name):
+            // Timestamps are ISO 8601 UTC text with milliseconds, as strftime writes them here.
+            return SQLFragment("""
+                EXISTS (SELECT 1 FROM leases ls WHERE ls.item_id = items.id AND ls.reviewer = ? \
+                AND ls.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                """, [name.databaseValue])
         case let .removed(mode):
             switch mode {
             case .yes: return SQLFragment("items.removed_at IS NOT NULL")

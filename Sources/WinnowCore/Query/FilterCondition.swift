@@ -45,6 +45,8 @@ enum FilterCondition: Equatable, Sendable {
     case warn(String?)
     case reviewer(String)
     case disagree
+    /// `lease:NAME` — items NAME holds an unexpired work-queue lease on.
+    case lease(String)
     case removed(Removed)
 
     var canonical: String {
@@ -68,6 +70,7 @@ enum FilterCondition: Equatable, Sendable {
         case let .warn(name): return "warn:\(name ?? "any")"
         case let .reviewer(name): return "reviewer:\(name)"
         case .disagree: return "disagree:any"
+        case let .lease(name): return "lease:\(name)"
         case let .removed(mode): return "removed:\(mode.rawValue)"
         }
     }

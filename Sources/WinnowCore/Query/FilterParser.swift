@@ -19,7 +19,7 @@ struct FilterParser {
     static let fieldNames = [
         "status", "source", "model", "category", "id", "item", "image", "has", "format",
         "text", "instruction", "answer", "caption", "words", "turns", "score", "bad", "warn",
-        "reviewer", "disagree", "removed",
+        "reviewer", "disagree", "removed", "lease",
     ]
 
     private static let maximumDepth = 64
@@ -223,7 +223,7 @@ struct FilterParser {
 
     private static let keyedFields: Set<String> = [
         "status", "source", "model", "category", "id", "image", "has", "format", "bad", "warn",
-        "reviewer", "disagree", "removed",
+        "reviewer", "disagree", "removed", "lease",
     ]
 
     private static func example(_ field: String) -> String {
@@ -266,6 +266,7 @@ struct FilterParser {
             let scoreName: String? = lower == "any" ? nil : value
             return name == "bad" ? .bad(scoreName) : .warn(scoreName)
         case "reviewer": return .reviewer(value)
+        case "lease": return .lease(value)
         case "disagree":
             return try choose([("any", FilterCondition.disagree), ("yes", .disagree)], noun: "disagree: value")
         case "removed":

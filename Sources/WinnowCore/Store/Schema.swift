@@ -27,6 +27,7 @@ public enum Schema {
             }
         }
         migrator.registerMigration("v2-compare") { db in try CompareSchema.migrateV2(db) }
+        migrator.registerMigration("v2-team") { db in try TeamSchema.migrateV2(db) }
         return migrator
     }
 
