@@ -159,6 +159,9 @@ struct DecideCommand: ParsableCommand {
     @Option(help: "A note stored with each decision.")
     var note: String?
 
+    @Flag(help: "Save each item's decision on its own, as the review UI saves a key press (one undo step each), printing `saved ITEM` as each is stored.")
+    var each = false
+
     enum VerdictFlag: String, EnumerableFlag {
         case accept, reject, skip
         var status: ItemStatus {
@@ -197,6 +200,16 @@ struct DecideCommand: ParsableCommand {
                 }
                 return all
             }
+        }
+        if each {
+            let name = reviewer ?? Reviewer.defaultName()
+            for id in ids {
+                try userFacing {
+                    _ = try opened.write { db in try Decisions.decide(db, items: [id], verdict: verdict.status, reviewer: name, note: note) }
+                }
+                FileHandle.standardOutput.write(Data("saved \(id)\n".utf8))
+            }
+            return
         }
         let outcome = try userFacing {
             try opened.write { db in
