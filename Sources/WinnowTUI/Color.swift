@@ -102,6 +102,23 @@ public enum Color: Hashable, Sendable {
         }
     }
 
+    /// The colour number on an ncurses direct-colour terminal (`xterm-direct`, `tmux-direct`):
+    /// 0–7 stay the terminal's ANSI colours; every other colour is sent as `0xRRGGBB` (the
+    /// bright palette colours and xterm-256 indexes by xterm's default values), raised to 8
+    /// when that value is below 8, which such terminals would read as an ANSI colour. Nil for `.default`.
+    public var directColorNumber: Int32? {
+        let rgb: (UInt8, UInt8, UInt8)
+        switch self {
+        case .default: return nil
+        case let .ansi(index) where index < 8: return Int32(index)
+        case let .indexed(index) where index < 8: return Int32(index)
+        case let .ansi(index), let .indexed(index): rgb = Self.rgbOfIndex(index)
+        case let .rgb(red, green, blue): rgb = (red, green, blue)
+        }
+        let value = Int32(rgb.0) << 16 | Int32(rgb.1) << 8 | Int32(rgb.2)
+        return max(8, value)
+    }
+
     // MARK: Palettes
 
     /// xterm's default values for the 16 palette colours.

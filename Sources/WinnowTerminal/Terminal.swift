@@ -36,8 +36,16 @@ public final class Terminal {
             guard isatty(0) == 1 else {
                 throw TerminalError.cannotStart("standard input is not a terminal; run winnow review in a terminal (or use winnow list)")
             }
-            guard initscr() != nil else { throw TerminalError.cannotStart("ncurses could not start (check TERM)") }
-            screen = nil
+            if let direct = Self.directColorTerm(environment: ProcessInfo.processInfo.environment),
+               let output = fdopen(1, "w"), let input = fdopen(0, "r"),
+               let created = newterm(direct, output, input) {
+                // COLORTERM promises 24-bit colour that TERM's entry does not describe.
+                screen = created
+                set_term(created)
+            } else {
+                guard initscr() != nil else { throw TerminalError.cannotStart("ncurses could not start (check TERM)") }
+                screen = nil
+            }
             inputFD = 0
         }
         raw()
@@ -65,6 +73,27 @@ public final class Terminal {
 
     public var size: (width: Int, height: Int) {
         (Int(getmaxx(winnow_stdscr())), Int(getmaxy(winnow_stdscr())))
+    }
+
+    /// The direct-colour terminfo entry to use instead of `TERM`'s when `COLORTERM` says the
+    /// terminal shows 24-bit colour (`truecolor` or `24bit`) but `TERM` names a palette entry:
+    /// `xterm-direct` for xterm-likes, `tmux-direct` inside tmux. Nil when there is no such
+    /// entry installed, `TERM` is already direct, or `NO_COLOR` is set.
+    static func directColorTerm(environment: [String: String]) -> String? {
+        guard let colorterm = environment["COLORTERM"]?.lowercased(), colorterm == "truecolor" || colorterm == "24bit",
+              environment["NO_COLOR"].map({ $0.isEmpty }) ?? true,
+              let term = environment["TERM"], !term.contains("direct") else { return nil }
+        let candidate: String
+        if term.hasPrefix("tmux") {
+            candidate = "tmux-direct"
+        } else if term.hasPrefix("xterm") || (term.contains("256color") && !term.hasPrefix("screen")) {
+            candidate = "xterm-direct"
+        } else {
+            return nil
+        }
+        let first = String(candidate.prefix(1))
+        let folders = [environment["TERMINFO"], "/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo"].compactMap { $0 }
+        return folders.contains { FileManager.default.fileExists(atPath: "\($0)/\(first)/\(candidate)") } ? candidate : nil
     }
 
     /// The colour depth from the environment and terminfo: NO_COLOR → mono; direct colour
@@ -118,16 +147,12 @@ public final class Terminal {
 
     /// ncurses colour number of a theme colour on this terminal.
     func colorNumber(_ color: Color) -> Int32 {
+        if depth == .trueColor { return color.directColorNumber ?? -1 }
         switch color {
         case .default: return -1
         case let .ansi(index): return Int32(index)
         case let .indexed(index): return Int32(index)
-        case let .rgb(red, green, blue):
-            if depth == .trueColor {
-                // Direct-colour terminfo reads values 0–7 as ANSI colours: nudge them up.
-                let value = Int32(red) << 16 | Int32(green) << 8 | Int32(blue)
-                return value < 8 ? 8 : value
-            }
+        case .rgb:
             if case let .indexed(index) = color.mapped(to: .indexed256) { return Int32(index) }
             return -1
         }

@@ -158,6 +158,14 @@ final class ReviewEndToEndTests: XCTestCase {
         try session.waitFor("the list again") { $0.contains("Items  1 / 63") && !$0.contains("any key returns") }
     }
 
+    /// COLORTERM=truecolor on a 256-colour TERM: the preview is drawn in 24-bit colour.
+    func testTrueColourPreviewWhenCOLORTERMSaysSo() throws {
+        let session = try review(environment: ["COLORTERM": "truecolor", "NO_COLOR": ""])
+        try session.waitFor(text: "coffee.png  512×341")
+        let screen = try session.waitFor("24-bit colours", colors: true) { $0.components(separatedBy: "8;2;").count > 100 }
+        XCTAssertGreaterThan(screen.components(separatedBy: "8;2;").count, 100)
+    }
+
     /// Holding j through forty items: the list keeps up and the preview shows where it stopped.
     func testHoldingJShowsThePreviewOfWhereItStops() throws {
         let session = try review()

@@ -229,3 +229,16 @@ final class ThemeTests: XCTestCase {
         XCTAssertLessThan(ColorDepth.ansi8, ColorDepth.trueColor)
     }
 }
+
+final class DirectColorTests: XCTestCase {
+    /// Direct-colour terminals read 0–7 as ANSI colours and everything else as 0xRRGGBB.
+    func testDirectColourNumbers() {
+        XCTAssertNil(Color.default.directColorNumber)
+        XCTAssertEqual(Color.ansi(1).directColorNumber, 1)
+        XCTAssertEqual(Color.ansi(9).directColorNumber, 0xFF0000, "bright red by xterm's palette")
+        XCTAssertEqual(Color.indexed(196).directColorNumber, 0xFF0000)
+        XCTAssertEqual(Color.indexed(232).directColorNumber, 0x080808)
+        XCTAssertEqual(Color.rgb(0, 0, 3).directColorNumber, 8, "near-black is raised out of the ANSI range")
+        XCTAssertEqual(Color.rgb(0x12, 0x34, 0x56).directColorNumber, 0x123456)
+    }
+}
