@@ -119,7 +119,7 @@ final class CompareViewTests: XCTestCase {
         _ = compareUpdate(&state, .key(.char("[")))
         _ = compareUpdate(&state, .key(.char("m")))
         let models = state.showings[0].leftIsA ? ("zephyr-7b", "orca-13b") : ("orca-13b", "zephyr-7b")
-        XCTAssertEqual(state.message?.text, "Left: \(models.0) · right: \(models.1).")
+        XCTAssertEqual(state.message?.text, "Answer 1: \(models.0) · answer 2: \(models.1).")
         let revealed = screen(state).plainText()
         XCTAssertTrue(revealed.contains("Left answer (1) · \(models.0)"), revealed)
         XCTAssertTrue(revealed.contains("Right answer (2) · \(models.1)"), revealed)

@@ -45,16 +45,10 @@ public final class CompareEngine {
             let rendered = try PreviewRenderer.render(path: path, columns: request.columns, rows: request.rows,
                                                       colors: request.colors)
             let info = rendered.info
-            let caption = "\((image as NSString).lastPathComponent) · \(info.width)×\(info.height) \(info.format.rawValue) · \(byteSize(info.bytes))"
+            let caption = "\((image as NSString).lastPathComponent) · \(info.width)×\(info.height) \(info.format.rawValue)"
             return ComparePreview(request: request, image: rendered, caption: caption, problem: false)
         } catch {
             return ComparePreview(request: request, image: nil, caption: "Image \(error.description)", problem: true)
         }
-    }
-
-    static func byteSize(_ bytes: Int) -> String {
-        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
-        if bytes >= 1 << 10 { return "\(bytes >> 10) KB" }
-        return "\(bytes) B"
     }
 }

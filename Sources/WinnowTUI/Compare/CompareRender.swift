@@ -35,8 +35,10 @@ func compareLines(_ state: CompareState, pane: ComparePane, width: Int) -> [Comp
         guard let current = state.current else { return [] }
         let leftText = current.leftIsA ? pair.answerA : pair.answerB
         let rightText = current.leftIsA ? pair.answerB : pair.answerA
-        let text = pane == .left ? leftText : rightText
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        // Surrounding white space is dropped: some models lead every answer with a space,
+        // which would tell a blind reviewer who wrote it.
+        let text = (pane == .left ? leftText : rightText).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty {
             lines.append(CompareLine(text: "(empty answer)", role: .warning))
         } else {
             wrapped(text, role: .normal, indent: 0)
@@ -183,17 +185,24 @@ func renderCompareImage(_ state: CompareState, theme: Theme, rect: Rect, into sc
 func renderCompareStatus(_ state: CompareState, theme: Theme, rect: Rect, into screen: inout ScreenBuffer) {
     let style = theme.style(.statusBar)
     screen.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, style: style)
+    // Most important first; what does not fit is left out whole.
     var parts = ["pair \(state.showings.isEmpty ? 0 : state.position + 1)/\(state.showings.count)",
-                 "judged \(state.judgedCount)", "skipped \(state.skippedCount)"]
+                 "judged \(state.judgedCount)", state.namesShown ? "names shown" : "blind",
+                 "skipped \(state.skippedCount)"]
     if let current = state.current, let verdict = state.verdict(current) {
         parts.append("yours: \(verdictText(verdict))")
     }
-    parts.append(state.namesShown ? "names shown" : "blind")
     parts.append("seed \(state.plan.seed)")
-    let left = " " + parts.joined(separator: " │ ")
     let right = state.reviewer + " "
     let rightWidth = TextWidth.of(right)
-    screen.put(left, x: rect.x, y: rect.y, maxWidth: max(0, rect.width - rightWidth - 1), style: style)
+    let available = rect.width - rightWidth - 1
+    var shown: [String] = []
+    for part in parts {
+        if !shown.isEmpty, TextWidth.of(" " + (shown + [part]).joined(separator: " │ ")) > available { break }
+        shown.append(part)
+    }
+    let left = " " + shown.joined(separator: " │ ")
+    screen.put(left, x: rect.x, y: rect.y, maxWidth: max(0, available), style: style)
     if rect.width > rightWidth + 20 {
         screen.put(right, x: rect.x + rect.width - rightWidth, y: rect.y, maxWidth: rightWidth, style: style)
     }

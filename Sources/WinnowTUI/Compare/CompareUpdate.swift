@@ -108,7 +108,7 @@ func comparePerform(_ state: inout CompareState, _ command: PairCommand) -> [Com
         }
         state.revealed.insert(pair.key)
         let models = currentModels(state)
-        state.message = StatusMessage("Left: \(models.left) · right: \(models.right).")
+        state.message = StatusMessage("Answer 1: \(models.left) · answer 2: \(models.right).")
         return []
     case .toggleCaption:
         state.showCaption.toggle()
