@@ -59,7 +59,7 @@ final class CompareVerdictImportTests: XCTestCase {
         XCTAssertTrue(text.contains("8 verdicts on 6 questions"), text)
         XCTAssertTrue(text.contains("0.412"), text)
         XCTAssertTrue(text.contains("0.478"), text)
-        XCTAssertTrue(text.contains("1 of these questions have no reviewer's judgment"), text)
+        XCTAssertTrue(text.contains("1 of these question has no reviewer's judgment yet and is not compared"), text)
         guard case let .object(root) = agreement.json, case let .array(raters)? = root["agreement"],
               case let .object(first)? = raters.first else { return XCTFail() }
         XCTAssertEqual(first["kappa"], .number("0.4118"))

@@ -182,6 +182,8 @@ final class CompareViewTests: XCTestCase {
         XCTAssertNotNil(second)
         XCTAssertLessThan(first ?? 99, second ?? 0, rows.joined(separator: "\n"))
         XCTAssertTrue(rows.contains { $0.contains("The first model answers question") || $0.contains("Another answer to question") })
+        XCTAssertTrue(rows[23].hasPrefix("1 first better  2 second better  3 tie"), rows[23])
+        XCTAssertTrue(wideRows[39].hasPrefix("1 left better  2 right better  3 tie"), wideRows[39])
         XCTAssertTrue(screen(state(width: 50, height: 12)).plainText().contains("Terminal too small: 50x12."))
     }
 

@@ -4,10 +4,10 @@ extension VerdictAgreement {
     /// The human form of `winnow compare --import-verdicts`.
     public var text: String {
         var lines: [String] = []
-        lines.append("\(path): \(verdicts) verdicts on \(questions) questions, \(modelA) (A) vs \(modelB) (B), \(bothOrders) questions in both orders.")
+        lines.append("\(path): \(verdicts) verdicts on \(questions) questions, \(modelA) (A) vs \(modelB) (B), \(bothOrders) of them in both orders.")
         lines.append("The judge, after the protocol rule: A wins \(judge.winsA), ties \(judge.ties), B wins \(judge.winsB).")
         if unmatched > 0 {
-            lines.append("\(unmatched) of these questions have no reviewer's judgment yet and are not compared.")
+            lines.append("\(unmatched) of these question\(unmatched == 1 ? " has" : "s have") no reviewer's judgment yet and \(unmatched == 1 ? "is" : "are") not compared.")
         }
         lines.append("")
         lines.append("Agreement with the reviewers (one outcome per question after the protocol rule):")

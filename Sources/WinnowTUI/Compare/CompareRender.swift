@@ -208,10 +208,10 @@ func renderCompareStatus(_ state: CompareState, theme: Theme, rect: Rect, into s
     }
 }
 
-/// The key hint: the first key of each main command.
-func compareHint(_ keymap: Keymap) -> String {
+/// The key hint: the first key of each main command (answers are "first" and "second" when stacked).
+func compareHint(_ keymap: Keymap, sideBySide: Bool) -> String {
     let entries: [(PairCommand, String)] = [
-        (.leftBetter, "left better"), (.rightBetter, "right better"), (.tie, "tie"), (.skip, "skip"), (.undo, "undo"),
+        (.leftBetter, sideBySide ? "left better" : "first better"), (.rightBetter, sideBySide ? "right better" : "second better"), (.tie, "tie"), (.skip, "skip"), (.undo, "undo"),
         (.note, "note"), (.toggleCaption, "caption"), (.revealModels, "names"), (.nextPane, "pane"), (.help, "keys"),
         (.quit, "quit"),
     ]
@@ -233,7 +233,8 @@ func renderCompareMessage(_ state: CompareState, theme: Theme, keymap: Keymap, r
         screen.put(message.text, x: rect.x, y: rect.y, maxWidth: rect.width,
                    style: theme.style(message.isError ? .statusError : .statusMessage))
     } else {
-        screen.put(compareHint(keymap), x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.dim))
+        let sideBySide = CompareLayout(width: screen.width, height: screen.height).sideBySide
+        screen.put(compareHint(keymap, sideBySide: sideBySide), x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.dim))
     }
 }
 
