@@ -8,7 +8,8 @@ struct Winnow: ParsableCommand {
         commandName: "winnow",
         abstract: "Curate generated visual instruction data: import, score, review, export.",
         version: WinnowVersion.string,
-        subcommands: [ImportCommand.self, StatsCommand.self, ReviewCommand.self, ListCommand.self, DecideCommand.self, ScoreCommand.self, ScoresCommand.self, ExportCommand.self, BenchCommand.self, CompareCommand.self])
+        subcommands: [ImportCommand.self, StatsCommand.self, ReviewCommand.self, ListCommand.self, DecideCommand.self, ScoreCommand.self, ScoresCommand.self, ExportCommand.self, BenchCommand.self, CompareCommand.self,
+                      AgreementCommand.self, LogCommand.self, DecisionsCommand.self, EditCommand.self])
 }
 
 /// `--db`, shared by every command that opens a store.

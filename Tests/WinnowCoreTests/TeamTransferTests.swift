@@ -141,7 +141,7 @@ final class TeamTransferTests: XCTestCase {
 
     func testMalformedInputChangesNothingAndNamesTheLine() throws {
         try assertRejected(["{\"format\":\"something else\"}"], expect: ["$PATH:1: this is not a winnow decisions file", "Nothing was imported"])
-        try assertRejected([header, "{\"uid\": \"u1\", "], expect: ["$PATH:2: not a JSON object"])
+        try assertRejected([header, "{\"uid\": \"u1\", "], expect: ["$PATH:2: not valid JSON at column 15: "])
         try assertRejected([header, #"{"uid":"u1","kind":"verdict","verdict":"maybe","reviewer":"bob","time":"2024-05-01T10:00:00.000Z","source_file":"a","prov_key":"b"}"#],
                            expect: ["$PATH:2: unknown verdict \"maybe\""])
         try assertRejected([header, "", #"{"uid":"u1","kind":"verdict","verdict":"accepted","time":"2024-05-01T10:00:00.000Z","source_file":"a","prov_key":"b"}"#],

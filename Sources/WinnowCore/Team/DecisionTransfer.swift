@@ -172,8 +172,10 @@ public enum DecisionTransfer {
             let value: JSONValue
             do {
                 value = try parseJSON(bytes, path: path)
+            } catch let error as JSONSyntaxError {
+                throw fail("not valid JSON at column \(error.column): \(error.message)")
             } catch {
-                throw fail("not a JSON object (\(error))")
+                throw fail("not valid JSON (\(error))")
             }
             guard case let .object(object) = value else { throw fail("expected a JSON object, found \(value.jsonText.prefix(40))") }
             func string(_ key: String, required: Bool = true) throws -> String? {
