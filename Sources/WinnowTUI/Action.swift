@@ -34,6 +34,7 @@ public enum Action: Equatable, Sendable {
     /// The editor closed: nil turns when the reviewer left the text unchanged.
     case editFinished(item: Int64, turns: [Turn]?, baseVersion: Int)
     case scoreNamesLoaded([String])
+    case histogramLoaded(generation: Int, Histogram)
     case info(String)
     case failed(String)
     /// Another process changed the store.
@@ -60,6 +61,9 @@ public enum Effect: Equatable, Sendable {
     case saveView(name: String, query: QuerySpec, reviewer: String)
     case loadView(name: String)
     case loadScoreNames
+    case loadHistogram(generation: Int, query: QuerySpec, score: String, bins: Int)
+    /// Decide every item matching the query, as one batch (`expected`: the count the reviewer confirmed).
+    case bulkDecide(generation: Int, query: QuerySpec, verdict: ItemStatus, reviewer: String, expected: Int)
     /// Show the preview `wanted` (nil: none) as soon as it is rendered, and render `prefetch`
     /// ahead when idle. Run off the loop thread; the result comes back as ``Action/previewLoaded(_:)``.
     case preview(wanted: PreviewRequest?, prefetch: [PreviewRequest])

@@ -35,6 +35,12 @@ public enum Overlay: Equatable, Sendable {
     case sortMenu(options: [String], selected: Int)
     /// The selected item's image over the whole screen; any key closes it.
     case previewFullscreen
+    /// Choose the score whose histogram to show.
+    case scoreMenu(options: [String], selected: Int)
+    case histogram(HistogramView)
+    /// Confirm a decision over every item of the filter.
+    case bulk(BulkConfirmation)
+    case columns(ColumnChooser)
 }
 
 /// The status line's last message.

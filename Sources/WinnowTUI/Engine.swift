@@ -154,6 +154,35 @@ public final class Engine {
             }
             return [.scoreNamesLoaded(names)]
 
+        case let .loadHistogram(generation, spec, score, bins):
+            let filter = try Filter(spec.filter)
+            let condition = filter.sql(thresholds: profile.thresholds)
+            let histogram = try store.read { db in
+                try ScoreQueries.histogram(db, score: score, whereSQL: condition.sql, arguments: condition.statementArguments,
+                                           bins: bins)
+            }
+            return [.histogramLoaded(generation: generation, histogram)]
+
+        case let .bulkDecide(_, spec, verdict, reviewer, expected):
+            let query = try query(spec)
+            let (outcome, previous) = try store.write { db -> (Decisions.Outcome, [Int64: ItemStatus]) in
+                var ids: [Int64] = []
+                var cursor: PageCursor?
+                while true {
+                    let page = try query.page(db, after: cursor, limit: 5000)
+                    ids += page.map(\.id)
+                    guard page.count == 5000, let last = page.last else { break }
+                    cursor = last.cursor
+                }
+                let previous = try Self.statuses(db, ids)
+                return (try Decisions.decide(db, items: ids, verdict: verdict, reviewer: reviewer), previous)
+            }
+            var actions: [Action] = [.decided(outcome, previous: previous, undo: false)]
+            if outcome.items.count != expected {
+                actions.append(.info("\(grouped(outcome.items.count)) items \(verdict.rawValue) (the filter matched \(grouped(expected)) when you confirmed; others changed the store meanwhile). u undoes it."))
+            }
+            return actions
+
         case .openEditor, .preview, .quit:
             return []
         }

@@ -19,6 +19,10 @@ public func render(_ state: AppState, theme: Theme, keymap: Keymap = .default, i
     case let .help(scroll)?: renderHelp(scroll: scroll, theme: theme, keymap: keymap, into: &screen)
     case let .sortMenu(options, selected)?: renderMenu("Sort by", options: options, selected: selected, theme: theme, into: &screen)
     case .previewFullscreen?: renderPreviewFullscreen(state, theme: theme, into: &screen)
+    case let .scoreMenu(options, selected)?: renderMenu("Histogram of", options: options, selected: selected, theme: theme, into: &screen)
+    case let .histogram(view)?: renderHistogram(view, filter: state.filterText, theme: theme, into: &screen)
+    case let .bulk(confirmation)?: renderBulk(confirmation, filter: state.filterText, theme: theme, into: &screen)
+    case let .columns(chooser)?: renderColumns(chooser, theme: theme, into: &screen)
     case nil: break
     }
 }
@@ -169,7 +173,7 @@ func renderPreview(_ state: AppState, theme: Theme, rect: Rect, into screen: ino
 
 /// Draws a preview's cells centred in `area` and its caption (or the reason there is no picture)
 /// on the line `captionY`.
-func drawPreview(_ preview: PreviewState, theme: Theme, area: Rect, captionY: Int, into screen: inout ScreenBuffer) {
+public func drawPreview(_ preview: PreviewState, theme: Theme, area: Rect, captionY: Int, into screen: inout ScreenBuffer) {
     if let image = preview.image, image.width > 0, image.height > 0 {
         let x0 = area.x + max(0, (area.width - image.width) / 2)
         let y0 = area.y + max(0, (area.height - image.height) / 2)

@@ -100,8 +100,9 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
             return detailEffects(&state)
         }
         if count > 1 {
-            state.message = StatusMessage("\(grouped(count)) items \(outcome.statuses.values.first?.rawValue ?? "decided").")
-            return detailEffects(&state)
+            state.message = StatusMessage("\(grouped(count)) items \(outcome.statuses.values.first?.rawValue ?? "decided") in one batch; u undoes it.")
+            // Rows may have left the filter (status:pending): load the window and counts again.
+            return refreshEffects(state)
         }
         // One key decision: advance to the next pending row.
         if let next = state.rows.indices.first(where: { $0 > state.selected && state.rows[$0].status == .pending }) {
@@ -126,6 +127,11 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
         // Drop results for an item the reviewer has left or a pane size that has changed.
         guard preview.request == wantedPreview(state) else { return [] }
         state.preview = preview
+        return []
+
+    case let .histogramLoaded(generation, histogram):
+        guard generation == state.generation else { return [] }
+        histogramLoaded(&state, histogram)
         return []
 
     case let .scoreNamesLoaded(names):
@@ -248,9 +254,9 @@ func perform(_ state: inout AppState, _ command: Command) -> [Effect] {
         guard state.current != nil else { return [] }
         state.overlay = .previewFullscreen
         return previewEffects(state)
-    case .histogram, .bulkDecide, .chooseColumns:
-        state.message = StatusMessage("\(command.rawValue) is not available yet.", isError: true)
-        return []
+    case .histogram: return openHistogram(&state)
+    case .bulkDecide: return openBulk(&state)
+    case .chooseColumns: return openColumns(&state)
     }
 }
 
@@ -324,6 +330,17 @@ func overlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: KeyPress) ->
     case .previewFullscreen:
         state.overlay = nil
         return previewEffects(state)
+    case let .histogram(view): return histogramKey(&state, view, key)
+    case let .bulk(confirmation): return bulkKey(&state, confirmation, key)
+    case let .columns(chooser): return columnsKey(&state, chooser, key)
+    case let .scoreMenu(options, selected):
+        switch key {
+        case .char("j"), .down: state.overlay = .scoreMenu(options: options, selected: min(options.count - 1, selected + 1))
+        case .char("k"), .up: state.overlay = .scoreMenu(options: options, selected: max(0, selected - 1))
+        case .enter: return showHistogram(&state, score: options[selected])
+        default: state.overlay = nil
+        }
+        return []
     case let .sortMenu(options, selected):
         switch key {
         case .char("j"), .down: state.overlay = .sortMenu(options: options, selected: min(options.count - 1, selected + 1))
