@@ -53,10 +53,15 @@ public final class ReviewApp {
 
     deinit { previews.stop() }
 
-    /// Runs until the reviewer quits.
-    public func run() {
+    /// Loads the first window and the counts (what ``run()`` does before its first frame).
+    public func start() {
         _ = engine.storeChanged()
         process(startEffects(state).flatMap(engine.run))
+    }
+
+    /// Runs until the reviewer quits.
+    public func run() {
+        start()
         while !state.quitting {
             draw()
             _ = terminal.waitForInput(timeout: options.pollInterval, wakeFD: inbox.readFD)
