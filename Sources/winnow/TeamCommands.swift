@@ -61,13 +61,16 @@ struct AgreementCommand: ParsableCommand {
     @Option(help: "Only items matching this filter (see docs/filters.md).")
     var filter: String?
 
+    @Option(help: ArgumentHelp("Leave out this reviewer's verdicts (an adjudicator); repeatable.", valueName: "name"))
+    var ignore: [String] = []
+
     @Flag(help: "One JSON object: reviewers, shared_items, alpha, pairs (with tables), disagreements.")
     var json = false
 
     func run() throws {
         let report = try teamFacing {
             let parsed = try filter.map { try Filter($0) }
-            return try store.open(readonly: false).read { db in try ReviewerAgreement.compute(db, filter: parsed) }
+            return try store.open().read { db in try ReviewerAgreement.compute(db, filter: parsed, ignoring: Set(ignore)) }
         }
         emit(json ? jsonLine(Self.json(report)) : Self.text(report))
     }

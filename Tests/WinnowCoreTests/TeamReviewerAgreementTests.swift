@@ -57,6 +57,11 @@ final class TeamReviewerAgreementTests: XCTestCase {
         XCTAssertEqual(report.disagreements[0].labels.map(\.reviewer), ["ana", "bob", "carl"])
         XCTAssertEqual(report.disagreements[0].labels.map(\.verdict), ["accepted", "accepted", "rejected"])
 
+        // Leaving carl out: only ana and bob remain.
+        let withoutCarl = try store.read { db in try ReviewerAgreement.compute(db, ignoring: ["carl"]) }
+        XCTAssertEqual(withoutCarl.pairs.map { "\($0.a)-\($0.b)" }, ["ana-bob"])
+        XCTAssertEqual(withoutCarl.disagreements.map(\.item), [4, 5, 9, 10])
+
         // The filter finds the same items.
         let filtered = try store.read { db in try ItemQuery(filter: "disagree:any").page(db, after: nil, limit: 100).map(\.id) }
         XCTAssertEqual(filtered, report.disagreements.map(\.item))

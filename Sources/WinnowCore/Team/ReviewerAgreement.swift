@@ -55,8 +55,10 @@ public struct ReviewerAgreement: Equatable, Sendable {
 
     /// Each reviewer's label on each item, by item id then reviewer name.
     ///
-    /// - Parameter filter: only items matching it (removed items are left out unless it says).
-    public static func labels(_ db: Database, filter: Filter? = nil) throws -> [Int64: [String: String]] {
+    /// - Parameters:
+    ///   - filter: only items matching it (removed items are left out unless it says).
+    ///   - ignoring: reviewers whose labels do not count (an adjudicator).
+    public static func labels(_ db: Database, filter: Filter? = nil, ignoring: Set<String> = []) throws -> [Int64: [String: String]] {
         let restriction = filter?.sql() ?? SQLFragment("items.removed_at IS NULL")
         let rows = try Row.fetchCursor(db, sql: """
             SELECT e.item_id, e.reviewer, e.verdict FROM events e
@@ -68,15 +70,20 @@ public struct ReviewerAgreement: Equatable, Sendable {
         var labels: [Int64: [String: String]] = [:]
         while let row = try rows.next() {
             let verdict: String? = row[2]
-            guard let verdict, Self.labels.contains(verdict) else { continue }
-            labels[row[0], default: [:]][row[1]] = verdict
+            let reviewer: String = row[1]
+            guard let verdict, Self.labels.contains(verdict), !ignoring.contains(reviewer) else { continue }
+            labels[row[0], default: [:]][reviewer] = verdict
         }
         return labels
     }
 
     /// Reads the labels and computes the statistics.
-    public static func compute(_ db: Database, filter: Filter? = nil) throws -> ReviewerAgreement {
-        let labels = try self.labels(db, filter: filter)
+    ///
+    /// - Parameters:
+    ///   - filter: only items matching it.
+    ///   - ignoring: reviewers whose labels do not count (an adjudicator).
+    public static func compute(_ db: Database, filter: Filter? = nil, ignoring: Set<String> = []) throws -> ReviewerAgreement {
+        let labels = try self.labels(db, filter: filter, ignoring: ignoring)
         var perReviewer: [String: Int] = [:]
         for byReviewer in labels.values {
             for name in byReviewer.keys { perReviewer[name, default: 0] += 1 }
