@@ -35,6 +35,10 @@ public enum Action: Equatable, Sendable {
     case editFinished(item: Int64, turns: [Turn]?, baseVersion: Int)
     case scoreNamesLoaded([String])
     case histogramLoaded(generation: Int, Histogram)
+    /// An edit was saved as `version` (of `item`).
+    case editSaved(item: Int64, version: Int)
+    /// An edit met someone else's newer version: both are kept until the reviewer chooses.
+    case editConflict(EditConflict)
     case info(String)
     case failed(String)
     /// Another process changed the store.
@@ -61,6 +65,8 @@ public enum Effect: Equatable, Sendable {
     case saveView(name: String, query: QuerySpec, reviewer: String)
     case loadView(name: String)
     case loadScoreNames
+    /// Settle an edit conflict by keeping one side (the other stays in the store).
+    case resolveConflict(id: Int64, keep: EditConflict.Resolution, reviewer: String)
     case loadHistogram(generation: Int, query: QuerySpec, score: String, bins: Int)
     /// Decide every item matching the query, as one batch (`expected`: the count the reviewer confirmed).
     case bulkDecide(generation: Int, query: QuerySpec, verdict: ItemStatus, reviewer: String, expected: Int)

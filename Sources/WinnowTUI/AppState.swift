@@ -41,6 +41,8 @@ public enum Overlay: Equatable, Sendable {
     /// Confirm a decision over every item of the filter.
     case bulk(BulkConfirmation)
     case columns(ColumnChooser)
+    /// Someone else saved the item while the reviewer edited it: both versions, to choose from.
+    case conflict(EditConflict, scroll: Int)
 }
 
 /// The status line's last message.

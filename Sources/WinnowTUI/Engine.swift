@@ -103,10 +103,32 @@ public final class Engine {
             return [.info("Note saved.")]
 
         case let .saveEdit(item, turns, baseVersion, reviewer):
-            let version = try store.write { db in
-                try Edits.save(db, item: item, turns: turns, baseVersion: baseVersion, reviewer: reviewer)
+            let result = try store.write { db -> EditConflicts.SaveResult in
+                let result = try EditConflicts.save(db, item: item, turns: turns, baseVersion: baseVersion, reviewer: reviewer)
+                // The edited item's scores follow its new text (only this item is re-scored).
+                if case .saved = result { try Scoring.score(db, items: [item]) }
+                return result
             }
-            return [.info("Edit saved as version \(version); the original is kept.")]
+            switch result {
+            case let .saved(version): return [.editSaved(item: item, version: version)]
+            case let .conflict(conflict): return [.editConflict(conflict)]
+            }
+
+        case let .resolveConflict(id, keep, reviewer):
+            let result = try store.write { db -> EditConflicts.ResolveResult in
+                let result = try EditConflicts.resolve(db, id: id, keep: keep, reviewer: reviewer)
+                if case .resolved = result, let item = try Int64.fetchOne(db, sql: "SELECT item_id FROM edit_conflicts WHERE id = ?", arguments: [id]) {
+                    try Scoring.score(db, items: [item])
+                }
+                return result
+            }
+            switch result {
+            case let .resolved(version):
+                return [.info(keep == .mine ? "Your edit is now version \(version); theirs is kept in the history."
+                                            : "Kept their version \(version); your edit stays on record (edit_conflicts).")]
+            case let .movedOn(conflict):
+                return [.editConflict(conflict), .info("The item changed again meanwhile: compare once more.")]
+            }
 
         case let .search(generation, spec, text, from, backward):
             let searchQuery = try ItemQuery(filter: Self.combine(spec.filter, "text~\(Self.quoted(text))"),

@@ -23,6 +23,7 @@ public func render(_ state: AppState, theme: Theme, keymap: Keymap = .default, i
     case let .histogram(view)?: renderHistogram(view, filter: state.filterText, theme: theme, into: &screen)
     case let .bulk(confirmation)?: renderBulk(confirmation, filter: state.filterText, theme: theme, into: &screen)
     case let .columns(chooser)?: renderColumns(chooser, theme: theme, into: &screen)
+    case let .conflict(conflict, scroll)?: renderConflict(conflict, scroll: scroll, theme: theme, into: &screen)
     case nil: break
     }
 }

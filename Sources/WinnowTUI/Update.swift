@@ -129,6 +129,15 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
         state.preview = preview
         return []
 
+    case let .editSaved(item, version):
+        state.message = StatusMessage("Edit saved as version \(version); the original is kept.")
+        return item == state.current?.id ? [.loadDetail(item: item)] : []
+
+    case let .editConflict(conflict):
+        state.overlay = .conflict(conflict, scroll: 0)
+        state.message = StatusMessage("\(conflict.theirs.reviewer ?? "Someone") saved this item while you edited it: choose a version.", isError: true)
+        return []
+
     case let .histogramLoaded(generation, histogram):
         guard generation == state.generation else { return [] }
         histogramLoaded(&state, histogram)
@@ -331,6 +340,7 @@ func overlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: KeyPress) ->
         state.overlay = nil
         return previewEffects(state)
     case let .histogram(view): return histogramKey(&state, view, key)
+    case let .conflict(conflict, scroll): return conflictKey(&state, conflict, scroll: scroll, key)
     case let .bulk(confirmation): return bulkKey(&state, confirmation, key)
     case let .columns(chooser): return columnsKey(&state, chooser, key)
     case let .scoreMenu(options, selected):

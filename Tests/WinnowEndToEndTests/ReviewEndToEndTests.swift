@@ -88,6 +88,36 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(try store.count("SELECT count(*) FROM item_fts WHERE item_fts MATCH 'ESPRESSO' AND rowid = 1"), 1)
     }
 
+    /// Someone saves item 1 while the reviewer has it open in $EDITOR: the UI shows both
+    /// versions, the reviewer keeps theirs on top, and every version is in the store.
+    func testConflictingEditsKeepBothVersionsAndTheReviewerChooses() throws {
+        let binary = TestPaths.binary.path
+        let editor = scratch.write("editor.sh", """
+            #!/bin/sh
+            # Another reviewer saves a version of item 1 first...
+            \(binary) edit 1 --print --db \(db!) > "$1.other"
+            sed -i 's/espresso/OTHER/' "$1.other"
+            \(binary) edit 1 --from "$1.other" --reviewer bo --db \(db!) >/dev/null
+            # ...then this reviewer's edit of the version they opened.
+            sed -i 's/espresso/MINE/' "$1"
+            """)
+        chmod(editor, 0o755)
+        let session = try review(environment: ["EDITOR": editor, "VISUAL": ""])
+        try session.send("e")
+        try session.waitFor(text: "THEIRS: version 1 by bo")
+        try session.waitFor(text: "MINE: your edit (e2e)")
+        try session.send("m")
+        try session.waitFor(text: "Your edit is now version 2")
+        let store = try store()
+        let versions = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT version, reviewer, conversation FROM edits WHERE item_id = 1 ORDER BY version")
+        }
+        XCTAssertEqual(versions.map { $0["reviewer"] as String }, ["bo", "e2e"])
+        XCTAssertTrue((versions[0]["conversation"] as String).contains("OTHER"))
+        XCTAssertTrue((versions[1]["conversation"] as String).contains("MINE"))
+        XCTAssertEqual(try store.count("SELECT count(*) FROM edit_conflicts WHERE resolution = 'mine'"), 1)
+    }
+
     func testResizeRedrawsAndATinyTerminalSaysSo() throws {
         let session = try review()
         try session.resize(width: 80, height: 24)

@@ -182,3 +182,34 @@ final class OverlayTests: XCTestCase {
         XCTAssertEqual(try store.count("SELECT count(*) FROM items WHERE status = 'accepted'"), 1, "the earlier decision stays")
     }
 }
+
+final class ConflictViewTests: XCTestCase {
+    func conflict() -> EditConflict {
+        EditConflict(id: 4, item: 1, baseVersion: 0,
+                     theirs: .init(version: 1, turns: [Turn(role: "human", text: "Q?"), Turn(role: "gpt", text: "Their answer.")],
+                                   reviewer: "bo", time: "2026-11-27T10:00:00.000Z"),
+                     mine: .init(version: 1, turns: [Turn(role: "human", text: "Q?"), Turn(role: "gpt", text: "My answer.")],
+                                 reviewer: "ana", time: "2026-11-27T10:00:01.000Z"),
+                     resolution: nil, resolvedBy: nil, resolvedVersion: nil)
+    }
+
+    func testAConflictShowsBothVersionsAndTheReviewerChooses() {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        _ = update(&state, .windowLoaded(generation: 0, rows: [ItemRow(id: 1)], windowStart: 0, atEnd: true, selectedItem: 1))
+        XCTAssertEqual(update(&state, .editConflict(conflict())), [])
+        XCTAssertEqual(state.overlay, .conflict(conflict(), scroll: 0))
+        var screen = ScreenBuffer(width: 120, height: 40)
+        render(state, theme: Theme.builtin("dark")!, into: &screen)
+        let text = screen.plainText()
+        XCTAssertTrue(text.contains("Their answer.") && text.contains("My answer."), text)
+        XCTAssertTrue(text.contains("THEIRS: version 1 by bo"), text)
+
+        XCTAssertEqual(update(&state, .key(.char("m"))), [.resolveConflict(id: 4, keep: .mine, reviewer: "ana")])
+        XCTAssertNil(state.overlay)
+        _ = update(&state, .editConflict(conflict()))
+        XCTAssertEqual(update(&state, .key(.char("t"))), [.resolveConflict(id: 4, keep: .theirs, reviewer: "ana")])
+        _ = update(&state, .editConflict(conflict()))
+        XCTAssertEqual(update(&state, .key(.escape)), [], "decide later: nothing is written, the conflict stays open")
+        XCTAssertTrue(state.message?.text.contains("left open") == true)
+    }
+}
