@@ -19,6 +19,11 @@ public final class ReviewApp {
         public var previewColors: PreviewColors?
         public var cellAspect: Double = 2.0
         public var previews = true
+        /// Work-queue mode (`--queue`): review only items leased to this reviewer.
+        public var queue = false
+        /// The share of items sent to a second reviewer (`--overlap`), stored for every queue.
+        public var overlap: Double?
+        public var leaseDuration: TimeInterval = WorkQueue.defaultLeaseDuration
 
         public init(reviewer: String, filter: String = "", sort: String = "original", theme: Theme, keymap: Keymap = .default) {
             self.reviewer = reviewer
@@ -36,6 +41,13 @@ public final class ReviewApp {
     public private(set) var state: AppState
     private var previews: PreviewService!
     private let inbox = Inbox()
+    /// The work queue in `--queue` mode, and when it last claimed and renewed.
+    private let workQueue: WorkQueue?
+    private var lastClaim = Date.distantPast
+    private var lastRenew = Date.distantPast
+    private var renewedItem: Int64?
+    /// How many leased items to hold at once.
+    static let queueBatch = 20
 
     public init(store: Store, options: Options, terminal: Terminal) {
         engine = Engine(store: store)
@@ -49,14 +61,68 @@ public final class ReviewApp {
                                                 cellAspect: options.cellAspect, enabled: options.previews)
         let inbox = self.inbox
         previews = PreviewService { inbox.post(.previewLoaded($0)) }
+        if options.queue {
+            workQueue = WorkQueue(store: store, leaseDuration: options.leaseDuration,
+                                  filter: options.filter.isEmpty ? nil : try? Filter(options.filter))
+            state.filterText = WorkQueue.filterText(reviewer: options.reviewer)
+        } else {
+            workQueue = nil
+        }
     }
 
     deinit { previews.stop() }
 
     /// Loads the first window and the counts (what ``run()`` does before its first frame).
     public func start() {
+        if let workQueue, let overlap = options.overlap {
+            do {
+                try workQueue.setOverlap(overlap)
+            } catch {
+                state.message = StatusMessage("\(error)", isError: true)
+            }
+        }
+        claimIfNeeded(force: true)
         _ = engine.storeChanged()
         process(startEffects(state).flatMap(engine.run))
+    }
+
+    /// In queue mode: claims more items when few pending ones are left (at most every two
+    /// seconds), and renews the lease of the item on screen every third of the lease time.
+    /// True when the queue changed, so the list should be loaded again.
+    @discardableResult
+    func claimIfNeeded(force: Bool = false) -> Bool {
+        guard let workQueue else { return false }
+        var changed = false
+        let now = Date()
+        let pending = state.rows.filter { $0.status == .pending }.count
+        if force || (pending < 5 && now.timeIntervalSince(lastClaim) > 2) {
+            lastClaim = now
+            do {
+                let before = Set(state.rows.map(\.id))
+                let leases = try workQueue.claim(reviewer: options.reviewer, count: Self.queueBatch)
+                changed = Set(leases.map(\.item)) != before
+                if leases.isEmpty {
+                    state.message = StatusMessage("The queue is empty: every pending item is decided or held by someone else.")
+                } else if force {
+                    let second = leases.filter(\.secondReview).count
+                    state.message = StatusMessage("Queue: \(leases.count) items leased to you for \(Int(workQueue.leaseDuration / 60)) minutes"
+                                                  + (second > 0 ? ", \(second) of them second reviews." : "."))
+                }
+            } catch {
+                state.message = StatusMessage("Could not claim items: \(error)", isError: true)
+            }
+        }
+        if let current = state.current?.id,
+           current != renewedItem || now.timeIntervalSince(lastRenew) > workQueue.leaseDuration / 3 {
+            lastRenew = now
+            renewedItem = current
+            if let renewal = try? workQueue.renew(items: [current], reviewer: options.reviewer),
+               let lost = renewal.lost.first {
+                state.message = StatusMessage("Item \(lost.item) is no longer yours: \(lost.holder.map { "\($0) holds it now" } ?? "its lease ended and someone decided it").",
+                                              isError: true)
+            }
+        }
+        return changed
     }
 
     /// Runs until the reviewer quits.
@@ -66,8 +132,10 @@ public final class ReviewApp {
             draw()
             _ = terminal.waitForInput(timeout: options.pollInterval, wakeFD: inbox.readFD)
             let handled = handlePending()
-            if handled == 0, engine.storeChanged() { dispatch(.storeChanged) }
+            let queueChanged = claimIfNeeded()
+            if queueChanged || (handled == 0 && engine.storeChanged()) { dispatch(.storeChanged) }
         }
+        if let workQueue { try? workQueue.releaseAll(reviewer: options.reviewer) }
     }
 
     /// Handles the finished previews and every key that is waiting (a held key is many), then

@@ -35,6 +35,15 @@ struct ReviewCommand: ParsableCommand {
     @Flag(help: "Do not render image previews (the pane shows the file facts only).")
     var noPreview = false
 
+    @Flag(help: "Work-queue mode: review pending items leased to you, that nobody else holds (see docs/teams.md).")
+    var queue = false
+
+    @Option(help: "With --queue: the share of items (0 to 1) that a second reviewer also reviews, for agreement.")
+    var overlap: Double?
+
+    @Option(help: "With --queue: minutes a lease lasts without renewal.")
+    var leaseMinutes: Double = WorkQueue.defaultLeaseDuration / 60
+
     func run() throws {
         // Everything that can fail is checked before the screen changes.
         let loadedTheme: Theme
@@ -48,6 +57,11 @@ struct ReviewCommand: ParsableCommand {
                 loadedKeymap = .default
             }
             _ = try ItemQuery(filter: filter, sort: try SortKey(parsing: sort))
+            if let overlap, !(0...1).contains(overlap) {
+                throw ValidationError("--overlap is a share between 0 and 1 (0.1 sends 10% of the items to a second reviewer).")
+            }
+            if overlap != nil && !queue { throw ValidationError("--overlap works with --queue.") }
+            guard leaseMinutes > 0, leaseMinutes.isFinite else { throw ValidationError("--lease-minutes must be more than 0.") }
             guard cellAspect.isFinite, cellAspect >= 0.5, cellAspect <= 4 else {
                 throw ValidationError("--cell-aspect must be between 0.5 and 4 (a cell's height over its width; 2 suits most fonts).")
             }
@@ -67,6 +81,9 @@ struct ReviewCommand: ParsableCommand {
         options.previewColors = previewColors
         options.cellAspect = cellAspect
         options.previews = !noPreview
+        options.queue = queue
+        options.overlap = overlap
+        options.leaseDuration = leaseMinutes * 60
         let app = ReviewApp(store: opened, options: options, terminal: terminal)
         app.run()
         terminal.close()

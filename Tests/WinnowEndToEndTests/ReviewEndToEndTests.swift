@@ -118,6 +118,37 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(try store.count("SELECT count(*) FROM edit_conflicts WHERE resolution = 'mine'"), 1)
     }
 
+    /// Two reviewers in queue mode on one store: each sees only items leased to them, never the
+    /// same one; decisions go to the store; quitting gives the rest back.
+    func testTwoQueueReviewersGetDifferentItems() throws {
+        func start(_ name: String) throws -> TmuxSession {
+            let command = "\(TestPaths.binary.path) review --db \(db!) --reviewer \(name) --queue --lease-minutes 10"
+            let session = try TmuxSession(command: command, width: 120, height: 40)
+            try session.waitFor(text: "Items  1 / 20")
+            return session
+        }
+        let ana = try start("ana")
+        let bo = try start("bo")
+        let store = try store()
+        let held = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT reviewer, count(*) AS n FROM leases GROUP BY reviewer ORDER BY reviewer").map { "\($0["reviewer"] as String):\($0["n"] as Int)" }
+        }
+        XCTAssertEqual(held, ["ana:20", "bo:20"])
+        XCTAssertEqual(try store.count("SELECT count(DISTINCT item_id) FROM leases"), 40, "no item is leased twice")
+        try ana.send("a")
+        try ana.waitFor(text: "✓1 ")
+        let decided = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT e.reviewer, l.reviewer AS holder FROM events e JOIN leases l ON l.item_id = e.item_id WHERE e.kind = 'verdict'")
+        }
+        XCTAssertEqual(decided?["reviewer"] as String?, "ana")
+        XCTAssertEqual(decided?["holder"] as String?, "ana", "ana decided one of her own items")
+        try ana.send("q")
+        try ana.waitFor("ana's exit") { _ in (try? ana.paneDead()) ?? false }
+        XCTAssertEqual(try store.count("SELECT count(*) FROM leases WHERE reviewer = 'ana'"), 0, "quitting releases the leases")
+        try bo.send("q")
+        try bo.waitFor("bo's exit") { _ in (try? bo.paneDead()) ?? false }
+    }
+
     func testResizeRedrawsAndATinyTerminalSaysSo() throws {
         let session = try review()
         try session.resize(width: 80, height: 24)
