@@ -95,9 +95,10 @@ struct FilterCompiler {
                 GROUP BY d.item_id HAVING count(DISTINCT d.verdict) > 1)
                 """)
         case let .lease(name):
-            // Timestamps are ISO 8601 UTC text with milliseconds, as strftime writes them here.
+            // A set (a reviewer holds a few leases), so a page looks up those items instead of
+            // testing every item. Timestamps are ISO 8601 UTC text with milliseconds, as strftime writes them.
             return SQLFragment("""
-                EXISTS (SELECT 1 FROM leases ls WHERE ls.item_id = items.id AND ls.reviewer = ? \
+                items.id IN (SELECT ls.item_id FROM leases ls WHERE ls.reviewer = ? \
                 AND ls.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
                 """, [name.databaseValue])
         case let .removed(mode):

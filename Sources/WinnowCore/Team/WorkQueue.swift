@@ -160,6 +160,14 @@ public final class WorkQueue: Sendable {
         return seed
     }
 
+    /// True when ``refreshOverlap(_:)`` has work to do.
+    static func overlapIsStale(_ db: Database) throws -> Bool {
+        let key = "\(try overlap(db)) \(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue.seed'") ?? "")"
+        guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue.overlap_for'") == key else { return true }
+        let through = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'queue.overlap_through'") ?? 0
+        return (try Int64.fetchOne(db, sql: "SELECT max(id) FROM items") ?? 0) > through
+    }
+
     /// Brings `overlap_items` up to date with the share, the seed and the items (new items
     /// since the last call are drawn; a changed share redraws all).
     static func refreshOverlap(_ db: Database) throws {
@@ -192,57 +200,83 @@ public final class WorkQueue: Sendable {
     /// order. Expired leases are dropped first; so are the reviewer's leases on items they
     /// have decided since.
     ///
+    /// Candidates are searched in a read (which can take a moment on a large store) and then
+    /// checked and leased one by one in a short immediate transaction, so other writers wait
+    /// only for that; two reviewers claiming at once never get the same item.
+    ///
     /// - Returns: every lease the reviewer holds afterwards, old ones first.
     public func claim(reviewer: String, count: Int) throws -> [Lease] {
-        let now = clock()
-        let nowText = Timestamp.string(from: now)
-        let until = Timestamp.string(from: now.addingTimeInterval(leaseDuration))
         let restriction = filter?.sql() ?? SQLFragment("items.removed_at IS NULL")
-        return try store.write { db in
-            try Self.refreshOverlap(db)
-            try db.execute(sql: "DELETE FROM leases WHERE expires_at <= ?", arguments: [nowText])
-            // Leases on items that are no longer this reviewer's to review.
-            try db.execute(sql: """
-                DELETE FROM leases WHERE reviewer = ? AND item_id NOT IN (
-                    SELECT items.id FROM items WHERE items.removed_at IS NULL AND (
-                        items.status = 'pending' OR (\(Self.secondReviewSQL))))
-                """, arguments: [reviewer, reviewer])
-            try db.execute(sql: "UPDATE leases SET expires_at = ? WHERE reviewer = ?", arguments: [until, reviewer])
-            let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM leases WHERE reviewer = ?", arguments: [reviewer]) ?? 0
-            var wanted = count - held
-            if wanted > 0 {
-                // Second reviews: a lease by a reviewer who has decided the item does not block.
-                let second = try Int64.fetchAll(db, sql: """
-                    SELECT items.id FROM items JOIN overlap_items o ON o.item_id = items.id
-                    WHERE (\(Self.secondReviewSQL)) AND (\(restriction.sql))
-                      AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = items.id AND NOT EXISTS (
-                          SELECT 1 FROM events d WHERE d.item_id = items.id AND d.reviewer = l.reviewer
-                            AND d.kind = 'verdict' AND d.verdict != 'pending' AND \(Decisions.activeCondition("d"))))
-                    ORDER BY items.id LIMIT ?
-                    """, arguments: StatementArguments([reviewer]) + restriction.statementArguments + [wanted])
-                for item in second {
+        if try store.read({ db in try Self.overlapIsStale(db) }) {
+            try store.write { db in try Self.refreshOverlap(db) }
+        }
+        let searchSize = max(0, count) * 2 + 8
+        for _ in 0..<4 {
+            let now = clock()
+            let nowText = Timestamp.string(from: now)
+            let candidates = try store.read { db in
+                try Self.candidates(db, reviewer: reviewer, restriction: restriction, now: nowText, limit: searchSize)
+            }
+            let until = Timestamp.string(from: now.addingTimeInterval(leaseDuration))
+            let (leases, satisfied) = try store.write { db -> ([Lease], Bool) in
+                try db.execute(sql: "DELETE FROM leases WHERE expires_at <= ?", arguments: [nowText])
+                // Leases on items that are no longer this reviewer's to review.
+                try db.execute(sql: """
+                    DELETE FROM leases WHERE reviewer = ? AND NOT EXISTS (
+                        SELECT 1 FROM items WHERE items.id = leases.item_id AND items.removed_at IS NULL AND (
+                            items.status = 'pending' OR (\(Self.secondReviewSQL))))
+                    """, arguments: [reviewer, reviewer])
+                try db.execute(sql: "UPDATE leases SET expires_at = ? WHERE reviewer = ?", arguments: [until, reviewer])
+                let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM leases WHERE reviewer = ?", arguments: [reviewer]) ?? 0
+                var wanted = count - held
+                for candidate in candidates where wanted > 0 {
+                    let free = try Bool.fetchOne(db, sql: """
+                        SELECT EXISTS (SELECT 1 FROM items WHERE items.id = ? AND (\(restriction.sql))
+                          AND (items.status = 'pending' OR (\(Self.secondReviewSQL)))
+                          AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = items.id AND \(Self.blockingLeaseSQL)))
+                        """, arguments: StatementArguments([candidate]) + restriction.statementArguments + [reviewer, nowText]) ?? false
+                    guard free else { continue }
                     try db.execute(sql: """
                         INSERT OR REPLACE INTO leases(item_id, reviewer, acquired_at, expires_at) VALUES (?, ?, ?, ?)
-                        """, arguments: [item, reviewer, nowText, until])
+                        """, arguments: [candidate, reviewer, nowText, until])
+                    wanted -= 1
                 }
-                wanted -= second.count
+                return (try Self.leases(db, reviewer: reviewer, now: nowText), wanted <= 0 || candidates.count < searchSize)
             }
-            if wanted > 0 {
-                let first = try Int64.fetchAll(db, sql: """
-                    SELECT items.id FROM items
-                    WHERE items.status = 'pending' AND (\(restriction.sql))
-                      AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = items.id)
-                    ORDER BY items.id LIMIT ?
-                    """, arguments: restriction.statementArguments + [wanted])
-                for item in first {
-                    try db.execute(sql: """
-                        INSERT INTO leases(item_id, reviewer, acquired_at, expires_at) VALUES (?, ?, ?, ?)
-                        """, arguments: [item, reviewer, nowText, until])
-                }
-            }
-            return try Self.leases(db, reviewer: reviewer, now: nowText)
+            // Fewer than asked although the search was full: others took the candidates; search again.
+            if satisfied { return leases }
         }
+        return try self.leases(reviewer: reviewer)
     }
+
+    /// Items the reviewer could claim, second reviews first, then pending items, in item order,
+    /// leaving out items with a lease that blocks them.
+    static func candidates(_ db: Database, reviewer: String, restriction: SQLFragment, now: String, limit: Int) throws -> [Int64] {
+        let second = try Int64.fetchAll(db, sql: """
+            SELECT items.id FROM items JOIN overlap_items o ON o.item_id = items.id
+            WHERE (\(secondReviewSQL)) AND (\(restriction.sql))
+              AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = items.id AND \(blockingLeaseSQL))
+            ORDER BY items.id LIMIT ?
+            """, arguments: StatementArguments([reviewer]) + restriction.statementArguments + [now, limit])
+        guard second.count < limit else { return second }
+        let first = try Int64.fetchAll(db, sql: """
+            SELECT items.id FROM items
+            WHERE items.status = 'pending' AND (\(restriction.sql))
+              AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = items.id AND \(blockingLeaseSQL))
+            ORDER BY items.id LIMIT ?
+            """, arguments: restriction.statementArguments + [now, limit - second.count])
+        return second + first
+    }
+
+    /// True for a lease `l` on an item `items` that keeps others from claiming it: one that
+    /// has not expired, held by a reviewer who has not decided the item (once the first
+    /// reviewer decided, their lease does not hold back the second review). Its `?` is the
+    /// current time (``Timestamp`` text).
+    static let blockingLeaseSQL = """
+        l.expires_at > ? AND NOT EXISTS (
+            SELECT 1 FROM events d WHERE d.item_id = items.id AND d.reviewer = l.reviewer
+              AND d.kind = 'verdict' AND d.verdict != 'pending' AND \(Decisions.activeCondition("d")))
+        """
 
     /// Extends the reviewer's leases on `items` (call it while an item is open). An expired
     /// lease nobody else took is taken again if the item is still the reviewer's to review.
@@ -255,8 +289,8 @@ public final class WorkQueue: Sendable {
             for item in items {
                 try db.execute(sql: """
                     UPDATE leases SET expires_at = ? WHERE item_id = ? AND reviewer = ?
-                      AND item_id IN (SELECT items.id FROM items WHERE items.removed_at IS NULL
-                                      AND (items.status = 'pending' OR (\(Self.secondReviewSQL))))
+                      AND EXISTS (SELECT 1 FROM items WHERE items.id = leases.item_id AND items.removed_at IS NULL
+                                  AND (items.status = 'pending' OR (\(Self.secondReviewSQL))))
                     """, arguments: [until, item, reviewer, reviewer])
                 if db.changesCount > 0 {
                     renewal.renewed.append(item)
