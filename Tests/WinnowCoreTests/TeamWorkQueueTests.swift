@@ -224,19 +224,23 @@ final class TeamWorkQueueTests: XCTestCase {
     }
 
     /// An item the first reviewer decided comes to the second one even while the first
-    /// still holds its lease; an item the first reviewer skipped does not.
+    /// still holds its lease; an item the first reviewer skipped does not. Second reviews
+    /// come before first reviews.
     func testSecondReviewIsNotBlockedByTheFirstReviewersLease() throws {
         let scratch = Scratch()
-        let store = try teamStore(scratch, items: 3)
+        let store = try teamStore(scratch, items: 5)
         let queue = WorkQueue(store: store)
         try queue.setOverlap(1)
-        _ = try queue.claim(reviewer: "ana", count: 3)
+        XCTAssertEqual(try queue.claim(reviewer: "ana", count: 3).map(\.item), [1, 2, 3])
         try store.write { db in
             _ = try Decisions.decide(db, items: [1], verdict: .accepted, reviewer: "ana")
             _ = try Decisions.decide(db, items: [2], verdict: .skipped, reviewer: "ana")
+            _ = try Decisions.decide(db, items: [3], verdict: .rejected, reviewer: "ana")
         }
-        XCTAssertEqual(try queue.claim(reviewer: "bob", count: 3).map(\.item), [1])
-        XCTAssertEqual(try queue.claim(reviewer: "ana", count: 3).map(\.item), [3])
+        let bob = try queue.claim(reviewer: "bob", count: 3)
+        XCTAssertEqual(bob.map(\.item), [1, 3, 4])
+        XCTAssertEqual(bob.map(\.secondReview), [true, true, false])
+        XCTAssertEqual(try queue.claim(reviewer: "ana", count: 3).map(\.item), [5])
     }
 
     func testOverlapOutOfRangeIsRefused() throws {

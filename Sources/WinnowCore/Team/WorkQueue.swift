@@ -369,7 +369,7 @@ public final class WorkQueue: Sendable {
             SELECT l.item_id, l.reviewer, l.expires_at, i.status != 'pending' AS second
             FROM leases l JOIN items i ON i.id = l.item_id
             WHERE (?1 IS NULL OR l.reviewer = ?1) AND l.expires_at > ?2
-            ORDER BY l.acquired_at, l.item_id
+            ORDER BY l.acquired_at, second DESC, l.item_id
             """, arguments: [reviewer, now])
         return rows.map { Lease(item: $0[0], reviewer: $0[1], expiresAt: $0[2], secondReview: $0[3]) }
     }
