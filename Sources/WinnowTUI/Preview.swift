@@ -9,11 +9,18 @@ public struct PreviewSettings: Equatable, Sendable {
     public var cellAspect: Double
     /// False turns previews off (`--no-preview`): the pane shows the caption line only.
     public var enabled: Bool
+    /// Sixel or kitty graphics instead of symbols (`--graphics`), and the cell size in pixels
+    /// they are encoded for.
+    public var graphics: GraphicsProtocol?
+    public var cellPixels: CellPixels
 
-    public init(colors: PreviewColors = .indexed256, cellAspect: Double = 2.0, enabled: Bool = true) {
+    public init(colors: PreviewColors = .indexed256, cellAspect: Double = 2.0, enabled: Bool = true,
+                graphics: GraphicsProtocol? = nil, cellPixels: CellPixels = CellPixels()) {
         self.colors = colors
         self.cellAspect = cellAspect
         self.enabled = enabled
+        self.graphics = graphics
+        self.cellPixels = cellPixels
     }
 
     /// The preview colours that look right on a terminal of `depth`. Eight-colour terminals
@@ -28,6 +35,17 @@ public struct PreviewSettings: Equatable, Sendable {
     }
 }
 
+/// A terminal cell's size in pixels (from the terminal when it says, else 10×20).
+public struct CellPixels: Hashable, Sendable {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int = 10, height: Int = 20) {
+        self.width = max(1, width)
+        self.height = max(1, height)
+    }
+}
+
 /// One preview to render: an item's image fitted into `columns × rows` cells.
 public struct PreviewRequest: Hashable, Sendable {
     public var item: Int64
@@ -38,9 +56,13 @@ public struct PreviewRequest: Hashable, Sendable {
     public var rows: Int
     public var colors: PreviewColors
     public var cellAspect: Double
+    /// Encode for this graphics protocol (with cells of `cellPixels`) instead of symbols.
+    public var graphics: GraphicsProtocol?
+    public var cellPixels: CellPixels
 
     public init(item: Int64, image: String?, imageRoot: String?, columns: Int, rows: Int,
-                colors: PreviewColors, cellAspect: Double) {
+                colors: PreviewColors, cellAspect: Double, graphics: GraphicsProtocol? = nil,
+                cellPixels: CellPixels = CellPixels()) {
         self.item = item
         self.image = image
         self.imageRoot = imageRoot
@@ -48,6 +70,8 @@ public struct PreviewRequest: Hashable, Sendable {
         self.rows = rows
         self.colors = colors
         self.cellAspect = cellAspect
+        self.graphics = graphics
+        self.cellPixels = cellPixels
     }
 }
 
@@ -55,23 +79,30 @@ public struct PreviewRequest: Hashable, Sendable {
 /// result that arrives after the reviewer moved on (or the pane changed size) is dropped.
 public struct PreviewState: Equatable, Sendable {
     public var request: PreviewRequest
-    /// The cells, when the image could be rendered.
+    /// The cells, when the image could be rendered as symbols.
     public var image: PreviewImage?
+    /// The escape sequence, when it was encoded for a graphics protocol.
+    public var graphics: GraphicsImage?
     /// Why there is no picture (missing, outside the image root, too large, truncated...).
     public var problem: ImageProblem?
 
-    public init(request: PreviewRequest, image: PreviewImage? = nil, problem: ImageProblem? = nil) {
+    public init(request: PreviewRequest, image: PreviewImage? = nil, graphics: GraphicsImage? = nil,
+                problem: ImageProblem? = nil) {
         self.request = request
         self.image = image
+        self.graphics = graphics
         self.problem = problem
     }
+
+    /// The header facts of the picture shown.
+    public var info: ImageInfo? { image?.info ?? graphics?.info }
 
     public var item: Int64 { request.item }
 
     /// The caption under the picture: file name, pixel size, bytes and the real format, with a
     /// warning when the extension lies about the format. Nil when there is no picture.
     public var caption: String? {
-        guard let info = image?.info else { return nil }
+        guard let info else { return nil }
         let name = (request.image as NSString?)?.lastPathComponent ?? (info.path as NSString).lastPathComponent
         var text = "\(name)  \(info.width)×\(info.height)  \(byteText(info.bytes))  \(info.format.rawValue.uppercased())"
         if !info.extensionMatches {
@@ -87,6 +118,12 @@ public struct PreviewState: Equatable, Sendable {
         }
         do {
             let path = try ImageFiles.resolve(image, root: request.imageRoot)
+            if let kind = request.graphics, request.columns > 0, request.rows > 0 {
+                let encoded = try GraphicsRenderer.render(path: path, columns: request.columns, rows: request.rows, protocol: kind,
+                                                          cellWidth: request.cellPixels.width, cellHeight: request.cellPixels.height,
+                                                          pixelLimit: pixelLimit)
+                return PreviewState(request: request, graphics: encoded)
+            }
             let rendered = try PreviewRenderer.render(path: path, columns: request.columns, rows: request.rows,
                                                       colors: request.colors, cellAspect: request.cellAspect,
                                                       pixelLimit: pixelLimit)
@@ -97,7 +134,7 @@ public struct PreviewState: Equatable, Sendable {
     }
 
     /// Memory held, for the cache's byte bound.
-    var byteCost: Int { (image?.byteCost ?? 0) + MemoryLayout<PreviewState>.size + 64 }
+    var byteCost: Int { (image?.byteCost ?? 0) + (graphics?.escape.count ?? 0) + MemoryLayout<PreviewState>.size + 64 }
 }
 
 func byteText(_ bytes: Int) -> String {

@@ -186,7 +186,7 @@ public func drawPreview(_ preview: PreviewState, theme: Theme, area: Rect, capti
         }
     }
     if let caption = preview.caption {
-        let flagged = preview.image?.info.extensionMatches == false
+        let flagged = preview.info?.extensionMatches == false
         let width = min(area.width, TextWidth.of(caption))
         screen.put(caption, x: area.x + max(0, (area.width - width) / 2), y: captionY, maxWidth: area.width,
                    style: theme.style(flagged ? .warning : .meta))
@@ -200,6 +200,28 @@ public func drawPreview(_ preview: PreviewState, theme: Theme, area: Rect, capti
                        style: theme.style(problem == .noImage ? .dim : .warning))
         }
     }
+}
+
+/// Where a preview's graphics go: centred in the preview pane (or the whole screen when the
+/// preview is full screen), as the cell of their top-left corner. Nil when no graphics are
+/// to be shown now (none rendered, another item, or an overlay covers the pane).
+public func graphicsPlacement(_ state: AppState) -> (x: Int, y: Int, graphics: GraphicsImage)? {
+    guard let preview = state.preview, preview.item == state.current?.id, let graphics = preview.graphics,
+          graphics.columns > 0, graphics.rows > 0 else { return nil }
+    let area: Rect
+    switch state.overlay {
+    case nil:
+        let layout = Layout(width: state.width, height: state.height)
+        guard !layout.tooSmall else { return nil }
+        area = Rect(x: layout.preview.x + 1, y: layout.preview.y + 1, width: layout.preview.width - 2,
+                    height: layout.preview.height - 2)
+    case .previewFullscreen?:
+        area = Rect(x: 0, y: 0, width: state.width, height: state.height - 1)
+    default:
+        return nil
+    }
+    guard preview.request.columns == area.width, preview.request.rows == area.height else { return nil }
+    return (area.x + max(0, (area.width - graphics.columns) / 2), area.y + max(0, (area.height - graphics.rows) / 2), graphics)
 }
 
 /// The style of one preview cell: its colours as the preview's colour mode gives them.

@@ -534,7 +534,8 @@ func previewRequest(_ state: AppState, _ row: ItemRow) -> PreviewRequest {
     let settings = state.previewSettings
     let (columns, rows) = settings.enabled ? previewArea(state) : (0, 0)
     return PreviewRequest(item: row.id, image: row.image, imageRoot: row.imageRoot, columns: columns, rows: rows,
-                          colors: settings.colors, cellAspect: settings.cellAspect)
+                          colors: settings.colors, cellAspect: settings.cellAspect, graphics: settings.graphics,
+                          cellPixels: settings.cellPixels)
 }
 
 /// The preview the screen should show now.

@@ -19,6 +19,8 @@ public final class ReviewApp {
         public var previewColors: PreviewColors?
         public var cellAspect: Double = 2.0
         public var previews = true
+        /// Sixel or kitty graphics instead of symbols (nil: symbols).
+        public var graphics: GraphicsProtocol?
         /// Work-queue mode (`--queue`): review only items leased to this reviewer.
         public var queue = false
         /// The share of items sent to a second reviewer (`--overlap`), stored for every queue.
@@ -57,8 +59,10 @@ public final class ReviewApp {
         let size = terminal.size
         state = AppState(width: size.width, height: size.height, reviewer: options.reviewer,
                          filter: options.filter, sort: options.sort)
+        let pixels = terminal.cellPixels.map { CellPixels(width: $0.width, height: $0.height) } ?? CellPixels()
         state.previewSettings = PreviewSettings(colors: options.previewColors ?? PreviewSettings.colors(for: terminal.depth),
-                                                cellAspect: options.cellAspect, enabled: options.previews)
+                                                cellAspect: options.cellAspect, enabled: options.previews,
+                                                graphics: options.graphics, cellPixels: pixels)
         let inbox = self.inbox
         previews = PreviewService { inbox.post(.previewLoaded($0)) }
         if options.queue {
@@ -152,6 +156,7 @@ public final class ReviewApp {
             if key == .resize {
                 let size = terminal.size
                 terminal.invalidate()
+                shownGraphics = nil
                 dispatch(.resized(width: size.width, height: size.height))
             } else {
                 dispatch(.key(key))
@@ -176,6 +181,32 @@ public final class ReviewApp {
         var buffer = ScreenBuffer(width: state.width, height: state.height)
         render(state, theme: theme, keymap: options.keymap, into: &buffer)
         terminal.draw(buffer)
+        drawGraphics(buffer)
+    }
+
+    /// The graphics on screen now: which preview, where.
+    private var shownGraphics: (request: PreviewRequest, x: Int, y: Int, kind: GraphicsProtocol)?
+
+    /// Puts sixel or kitty graphics over the preview pane after ncurses drew the text, and takes
+    /// them away when the item, the layout or an overlay changes: kitty images are deleted,
+    /// sixel pixels are painted over by redrawing every cell.
+    private func drawGraphics(_ buffer: ScreenBuffer) {
+        let wanted = graphicsPlacement(state)
+        if let shown = shownGraphics,
+           wanted == nil || wanted?.graphics != state.preview?.graphics || shown.request != state.preview?.request
+            || shown.x != wanted?.x || shown.y != wanted?.y {
+            switch shown.kind {
+            case .kitty: terminal.writeGraphics(GraphicsImage.kittyDeleteAll, x: 0, y: 0)
+            case .sixel:
+                terminal.invalidate()
+                terminal.draw(buffer)
+            }
+            shownGraphics = nil
+        }
+        if shownGraphics == nil, let wanted, let request = state.preview?.request {
+            terminal.writeGraphics(wanted.graphics.escape, x: wanted.x, y: wanted.y)
+            shownGraphics = (request, wanted.x, wanted.y, wanted.graphics.protocolName)
+        }
     }
 
     /// Feeds an action through update and runs the effects until nothing is left.

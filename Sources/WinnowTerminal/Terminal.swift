@@ -12,6 +12,8 @@ public final class Terminal {
     private var open = true
     /// The file descriptor keys come from (standard input, or the `input` file of a `newterm`).
     private let inputFD: Int32
+    /// Where the screen goes (standard output, or the `output` file of a `newterm`).
+    private var outputFD: Int32 = 1
 
     private struct PairKey: Hashable {
         var fg: Int32
@@ -31,6 +33,7 @@ public final class Terminal {
             }
             screen = created
             inputFD = fileno(input)
+            outputFD = fileno(output)
             set_term(created)
         } else {
             guard isatty(0) == 1 else {
@@ -239,6 +242,32 @@ public final class Terminal {
         reset_prog_mode()
         clearok(winnow_stdscr(), true)
         wrefresh(winnow_stdscr())
+    }
+
+    /// Writes a graphics escape sequence (sixel, kitty) with its top-left corner at cell `x`, `y`,
+    /// after ncurses has drawn; the cursor is saved and restored around it.
+    public func writeGraphics(_ escape: [UInt8], x: Int, y: Int) {
+        fflush(nil)
+        var bytes = Array("\u{1B}7\u{1B}[\(y + 1);\(x + 1)H".utf8)
+        bytes += escape
+        bytes += Array("\u{1B}8".utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(outputFD, $0.baseAddress, $0.count) }
+            if written <= 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return
+            }
+            offset += written
+        }
+    }
+
+    /// A cell's size in pixels, when the terminal reports its pixel size (TIOCGWINSZ).
+    public var cellPixels: (width: Int, height: Int)? {
+        var size = winsize()
+        guard ioctl(outputFD, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0,
+              size.ws_xpixel > 0, size.ws_ypixel > 0 else { return nil }
+        return (Int(size.ws_xpixel) / Int(size.ws_col), Int(size.ws_ypixel) / Int(size.ws_row))
     }
 
     /// Forgets what is on screen so the next draw repaints everything.

@@ -35,6 +35,9 @@ struct ReviewCommand: ParsableCommand {
     @Flag(help: "Do not render image previews (the pane shows the file facts only).")
     var noPreview = false
 
+    @Option(help: "Preview drawing: auto (kitty or sixel where the terminal is known to show them, symbols inside tmux), symbols, sixel or kitty.")
+    var graphics: GraphicsChoice = .auto
+
     @Flag(help: "Work-queue mode: review pending items leased to you, that nobody else holds (see docs/teams.md).")
     var queue = false
 
@@ -81,6 +84,12 @@ struct ReviewCommand: ParsableCommand {
         options.previewColors = previewColors
         options.cellAspect = cellAspect
         options.previews = !noPreview
+        switch graphics {
+        case .auto: options.graphics = GraphicsProtocol.detect(environment: ProcessInfo.processInfo.environment)
+        case .symbols: options.graphics = nil
+        case .sixel: options.graphics = .sixel
+        case .kitty: options.graphics = .kitty
+        }
         options.queue = queue
         options.overlap = overlap
         options.leaseDuration = leaseMinutes * 60
@@ -238,3 +247,7 @@ struct DecideCommand: ParsableCommand {
 }
 
 extension PreviewColors: ExpressibleByArgument {}
+
+enum GraphicsChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, symbols, sixel, kitty
+}

@@ -236,3 +236,35 @@ final class Locked<Value>: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+final class GraphicsPlacementTests: XCTestCase {
+    /// Sixel or kitty previews: the pane's cells stay blank for the picture, which goes
+    /// centred over them, and nowhere while an overlay covers the pane or another item is shown.
+    func testGraphicsGoOverThePaneOnlyWhenNothingCoversIt() throws {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        state.previewSettings.graphics = .sixel
+        let rows = [ItemRow(id: 1, image: "a.png", imageRoot: "/x"), ItemRow(id: 2, image: "b.png", imageRoot: "/x")]
+        let effects = update(&state, .windowLoaded(generation: 0, rows: rows, windowStart: 0, atEnd: true, selectedItem: 1))
+        guard case let .preview(wanted?, _)? = effects.last else { return XCTFail("\(effects)") }
+        XCTAssertEqual(wanted.graphics, .sixel)
+        let info = ImageInfo(path: "/x/a.png", format: .png, width: 400, height: 300, bytes: 1000, extensionMatches: true)
+        let graphics = GraphicsImage(columns: 20, rows: 7, protocolName: .sixel, escape: Array("\u{1B}Pq#0\u{1B}\\".utf8), info: info)
+        _ = update(&state, .previewLoaded(PreviewState(request: wanted, graphics: graphics)))
+
+        let pane = Layout(width: 120, height: 40).preview
+        let placed = try XCTUnwrap(graphicsPlacement(state))
+        XCTAssertEqual(placed.x, pane.x + 1 + (pane.width - 2 - 20) / 2)
+        XCTAssertEqual(placed.y, pane.y + 1 + (pane.height - 2 - 7) / 2)
+        var screen = ScreenBuffer(width: 120, height: 40)
+        render(state, theme: Theme.builtin("dark")!, into: &screen)
+        XCTAssertEqual(screen[placed.x + 3, placed.y + 2].text, " ", "the cells under the picture are blank")
+        XCTAssertTrue(screen.plainText().contains("a.png  400×300"), "the caption is text as usual")
+
+        _ = update(&state, .key(.char("?")))
+        XCTAssertNil(graphicsPlacement(state), "the help covers the pane")
+        _ = update(&state, .key(.escape))
+        XCTAssertNotNil(graphicsPlacement(state))
+        _ = update(&state, .key(.char("j")))
+        XCTAssertNil(graphicsPlacement(state), "item 2 has no picture yet")
+    }
+}
