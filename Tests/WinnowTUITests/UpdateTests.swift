@@ -136,3 +136,123 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(state.quitting)
     }
 }
+
+/// Every command, from the same loaded state: the state and effects it gives. The switch is
+/// exhaustive, so a new command cannot be added without saying here what it does.
+final class EveryCommandTests: XCTestCase {
+    func loaded() -> AppState {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        let rows = (1...100).map { ItemRow(id: Int64($0), source: "demo", instruction: "Question \($0)?") }
+        _ = update(&state, .scoreNamesLoaded(["caption_leak"]))
+        _ = update(&state, .windowLoaded(generation: 0, rows: rows, windowStart: 0, atEnd: true, selectedItem: 5))
+        _ = update(&state, .countLoaded(generation: 0, total: 100, counts: [.pending: 100]))
+        let detail = ItemDetail(id: 5, origId: nil, source: "demo", sourceFile: "/d.json", recordIndex: 4, importId: 1,
+                                importedAt: nil, image: nil, imageRoot: nil, caption: nil, model: nil, category: nil,
+                                status: .pending, formatFlags: [], turns: [Turn(role: "human", text: "Q"), Turn(role: "gpt", text: "A")],
+                                version: 0, editedBy: nil, scores: [], history: [], removed: false)
+        _ = update(&state, .detailLoaded(detail))
+        return state
+    }
+
+    func testEveryCommand() {
+        let page = loaded().listHeight - 1
+        for command in Command.allCases {
+            var state = loaded()
+            let before = state
+            let effects = update(&state, .command(command))
+            let name = command.rawValue
+            func detailOf(_ item: Int64) -> [Effect] {
+                [.loadDetail(item: item), .preview(wanted: wantedPreview(state), prefetch: [])]
+            }
+            switch command {
+            case .moveDown:
+                XCTAssertEqual(state.selected, 5, name)
+                XCTAssertEqual(effects, detailOf(6), name)
+            case .moveUp:
+                XCTAssertEqual(state.selected, 3, name)
+                XCTAssertEqual(effects, detailOf(4), name)
+            case .pageDown:
+                XCTAssertEqual(state.selected, 4 + page, name)
+                XCTAssertEqual(effects, detailOf(Int64(5 + page)), name)
+            case .pageUp:
+                XCTAssertEqual(state.selected, 0, name)
+                XCTAssertEqual(effects, detailOf(1), name)
+            case .first:
+                XCTAssertEqual(state.selected, 0, name)
+                XCTAssertEqual(effects, detailOf(1), name)
+            case .last:
+                XCTAssertEqual(state.selected, 99, name)
+                XCTAssertEqual(effects, detailOf(100), name)
+            case .focusDetail, .switchPane:
+                XCTAssertEqual(state.focus, .detail, name)
+                XCTAssertEqual(effects, [], name)
+            case .scrollDetailDown:
+                XCTAssertEqual(state.detailScroll, 1, name)
+                XCTAssertEqual(effects, [], name)
+            case .scrollDetailUp:
+                XCTAssertEqual(state.detailScroll, 0, name)
+                XCTAssertEqual(effects, [], name)
+            case .accept, .reject, .skip:
+                let verdict: ItemStatus = command == .accept ? .accepted : command == .reject ? .rejected : .skipped
+                XCTAssertEqual(effects, [.decide(items: [5], verdict: verdict, reviewer: "ana")], name)
+                XCTAssertEqual(state.rows, before.rows, "\(name): the row changes when the store says so")
+            case .undo:
+                XCTAssertEqual(effects, [.undo(reviewer: "ana")], name)
+            case .redo:
+                XCTAssertEqual(effects, [.redo(reviewer: "ana")], name)
+            case .edit:
+                XCTAssertEqual(effects, [.openEditor(item: before.detail!, turn: 1)], name)
+            case .editItem:
+                XCTAssertEqual(effects, [.openEditor(item: before.detail!, turn: nil)], name)
+            case .note:
+                XCTAssertEqual(state.prompt?.purpose, .note, name)
+                XCTAssertEqual(effects, [], name)
+            case .search:
+                XCTAssertEqual(state.prompt?.purpose, .search, name)
+                XCTAssertEqual(effects, [], name)
+            case .searchNext, .searchPrevious:
+                XCTAssertEqual(effects, [], "\(name): nothing without a search")
+                var searching = loaded()
+                searching.searchText = "cat"
+                XCTAssertEqual(update(&searching, .command(command)),
+                               [.search(generation: 0, query: searching.querySpec, text: "cat", from: searching.current,
+                                        backward: command == .searchPrevious)], name)
+            case .endSearch:
+                XCTAssertNil(state.searchText, name)
+                XCTAssertEqual(state.message?.text, "Search ended.", name)
+            case .filter:
+                XCTAssertEqual(state.prompt?.purpose, .filter, name)
+                XCTAssertEqual(effects, [], name)
+            case .sort:
+                guard case .sortMenu(let options, 0)? = state.overlay else { return XCTFail(name) }
+                XCTAssertTrue(options.contains("-score.caption_leak"), name)
+            case .toggleCaption:
+                XCTAssertEqual(state.showCaption, !before.showCaption, name)
+            case .help:
+                XCTAssertEqual(state.overlay, .help(scroll: 0), name)
+            case .commandLine:
+                XCTAssertEqual(state.prompt?.purpose, .command, name)
+            case .histogram:
+                XCTAssertEqual(state.overlay, .scoreMenu(options: ["caption_leak"], selected: 0), name)
+                XCTAssertEqual(effects, [], name)
+            case .bulkDecide:
+                guard case .bulk(let confirmation)? = state.overlay else { return XCTFail(name) }
+                XCTAssertEqual(confirmation.count, 100, name)
+                XCTAssertEqual(effects, [], "\(name): nothing is decided before the confirmation")
+            case .chooseColumns:
+                XCTAssertEqual(state.overlay, .columns(ColumnChooser(names: ["caption_leak"], chosen: ["caption_leak"])), name)
+            case .previewFullscreen:
+                XCTAssertEqual(state.overlay, .previewFullscreen, name)
+                XCTAssertEqual(effects, [.preview(wanted: wantedPreview(state), prefetch: [])], name)
+            case .refresh:
+                XCTAssertEqual(effects, [
+                    .loadWindow(generation: 0, query: state.querySpec, anchor: .item(5), limit: windowLimit(state)),
+                    .count(generation: 0, query: state.querySpec), .loadDetail(item: 5),
+                ], name)
+            case .quit:
+                XCTAssertTrue(state.quitting, name)
+                XCTAssertEqual(effects, [.quit], name)
+            }
+        }
+    }
+}
