@@ -3,8 +3,8 @@ import WinnowCore
 import WinnowTUI
 
 /// The pairwise view's run loop: keys → ``compareUpdate(_:_:keymap:)`` → effects →
-/// ``CompareEngine`` → actions → ``compareRender(_:theme:keymap:into:)`` → ncurses. Everything,
-/// previews included, runs on the calling thread.
+/// ``CompareEngine`` → actions → ``compareRender(_:theme:keymap:into:)`` → ncurses, on the calling
+/// thread; previews are rendered by a ``PreviewService`` on its own thread, as in the review UI.
 public final class CompareApp {
     public struct Options {
         public var theme: Theme
@@ -24,6 +24,11 @@ public final class CompareApp {
     private let terminal: Terminal
     private let theme: Theme
     public private(set) var state: CompareState
+    private var previews: PreviewService!
+    private let inbox = Inbox<PreviewState>()
+    /// The preview service keys requests by an item id: one id per distinct request.
+    private var requestIDs: [ComparePreviewRequest: Int64] = [:]
+    private var requestsByID: [Int64: ComparePreviewRequest] = [:]
 
     /// - Parameter state: the comparison to show (its size is replaced by the terminal's).
     public init(store: Store, state: CompareState, options: Options, terminal: Terminal) {
@@ -35,34 +40,66 @@ public final class CompareApp {
         let size = terminal.size
         state.width = size.width
         state.height = size.height
-        state.previewColors = options.previewColors ?? Self.previewColors(for: terminal.depth)
+        state.previewColors = options.previewColors ?? PreviewSettings.colors(for: terminal.depth)
         self.state = state
+        let inbox = self.inbox
+        previews = PreviewService { inbox.post($0) }
     }
 
-    /// The preview colours that look right on a terminal of `depth` (8 colours and fewer: symbols only).
-    public static func previewColors(for depth: ColorDepth) -> PreviewColors {
-        switch depth {
-        case .trueColor: return .trueColor
-        case .indexed256: return .indexed256
-        case .ansi16: return .ansi16
-        case .ansi8, .mono: return .mono
-        }
-    }
+    deinit { previews.stop() }
 
     /// Runs until the reviewer quits.
     public func run() {
         process(compareStartEffects(&state))
         while !state.quitting {
             draw()
-            guard let key = terminal.readKey(timeout: 1000) else { continue }
-            if key == .resize {
-                let size = terminal.size
-                terminal.invalidate()
-                dispatch(.resized(width: size.width, height: size.height))
-            } else {
-                dispatch(.key(key))
+            _ = terminal.waitForInput(timeout: 1000, wakeFD: inbox.readFD)
+            for preview in inbox.take() { deliver(preview) }
+            var handled = 0
+            while !state.quitting, handled < 256, let key = terminal.readKey(timeout: 0) {
+                handled += 1
+                if key == .resize {
+                    let size = terminal.size
+                    terminal.invalidate()
+                    dispatch(.resized(width: size.width, height: size.height))
+                } else {
+                    dispatch(.key(key))
+                }
             }
         }
+    }
+
+    /// A finished preview, back in the pairwise view's terms.
+    private func deliver(_ preview: PreviewState) {
+        guard let request = requestsByID[preview.item] else { return }
+        dispatch(.previewLoaded(Self.comparePreview(preview, request: request)))
+    }
+
+    static func comparePreview(_ preview: PreviewState, request: ComparePreviewRequest) -> ComparePreview {
+        if let image = preview.image, let info = preview.info {
+            let name = (request.image.map { ($0 as NSString).lastPathComponent }) ?? ""
+            return ComparePreview(request: request, image: image,
+                                  caption: "\(name) · \(info.width)×\(info.height) \(info.format.rawValue)", problem: false)
+        }
+        if preview.problem == ImageProblem.noImage {
+            return ComparePreview(request: request, image: nil, caption: "This question has no image.", problem: true)
+        }
+        return ComparePreview(request: request, image: nil, caption: "Image \(preview.problem?.description ?? "not shown")", problem: true)
+    }
+
+    /// Hands a preview request to the service; a cached one comes back at once.
+    private func requestPreview(_ request: ComparePreviewRequest) -> CompareAction? {
+        let id: Int64
+        if let known = requestIDs[request] {
+            id = known
+        } else {
+            id = Int64(requestIDs.count + 1)
+            requestIDs[request] = id
+            requestsByID[id] = request
+        }
+        let wanted = PreviewRequest(item: id, image: request.image, imageRoot: request.imageRoot, columns: request.columns,
+                                    rows: request.rows, colors: request.colors, cellAspect: 2)
+        return previews.request(wanted).map { .previewLoaded(Self.comparePreview($0, request: request)) }
     }
 
     /// Draws the current state.
@@ -92,8 +129,12 @@ public final class CompareApp {
 
     private func process(_ effects: [CompareEffect], into queue: inout [CompareAction]) {
         for effect in effects {
-            if case .quit = effect { continue }
-            queue += engine.run(effect)
+            switch effect {
+            case .quit: continue
+            case let .loadPreview(request):
+                if let ready = requestPreview(request) { queue.append(ready) }
+            default: queue += engine.run(effect)
+            }
         }
     }
 }

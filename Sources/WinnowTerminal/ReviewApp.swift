@@ -42,7 +42,7 @@ public final class ReviewApp {
     private let theme: Theme
     public private(set) var state: AppState
     private var previews: PreviewService!
-    private let inbox = Inbox()
+    private let inbox = Inbox<Action>()
     /// The work queue in `--queue` mode, and when it last claimed and renewed.
     private let workQueue: WorkQueue?
     private var lastClaim = Date.distantPast
@@ -290,11 +290,11 @@ public final class ReviewApp {
     }
 }
 
-/// Actions from other threads, handed to the run loop; posting one also writes a byte to a
+/// Messages from other threads, handed to the run loop; posting one also writes a byte to a
 /// pipe so a loop waiting in `poll` wakes up.
-final class Inbox: @unchecked Sendable {
+final class Inbox<Message>: @unchecked Sendable {
     private let lock = NSLock()
-    private var actions: [Action] = []
+    private var actions: [Message] = []
     let readFD: Int32
     private let writeFD: Int32
 
@@ -314,7 +314,7 @@ final class Inbox: @unchecked Sendable {
         close(writeFD)
     }
 
-    func post(_ action: Action) {
+    func post(_ action: Message) {
         lock.lock()
         actions.append(action)
         lock.unlock()
@@ -323,7 +323,7 @@ final class Inbox: @unchecked Sendable {
     }
 
     /// Everything posted so far, oldest first; empties the pipe.
-    func take() -> [Action] {
+    func take() -> [Message] {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(readFD, &buffer, buffer.count) > 0 {}
         lock.lock()

@@ -144,20 +144,6 @@ func renderComparePane(_ state: CompareState, pane: ComparePane, title: String, 
     }
 }
 
-/// The style of a preview cell (its colours are already in the preview's colour space).
-func previewStyle(_ cell: PreviewCell, colors: PreviewColors) -> Style {
-    func color(_ value: UInt32, isDefault: Bool) -> Color {
-        if isDefault { return .default }
-        switch colors {
-        case .trueColor: return .rgb(UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF))
-        case .indexed256: return .indexed(UInt8(clamping: value))
-        case .ansi16: return .ansi(UInt8(clamping: value))
-        case .mono: return .default
-        }
-    }
-    return Style(fg: color(cell.fg, isDefault: cell.fgDefault), bg: color(cell.bg, isDefault: cell.bgDefault))
-}
-
 func renderCompareImage(_ state: CompareState, theme: Theme, rect: Rect, into screen: inout ScreenBuffer) {
     comparePaneTitle("Image", focused: false, theme: theme, rect: rect, into: &screen)
     guard rect.height > 1 else { return }
@@ -171,7 +157,7 @@ func renderCompareImage(_ state: CompareState, theme: Theme, rect: Rect, into sc
         for y in 0..<min(image.height, rect.height - 2) {
             for x in 0..<min(image.width, rect.width - 2) {
                 let cell = image[x, y]
-                screen[left + x, rect.y + 1 + y] = Cell(text: String(cell.character), style: previewStyle(cell, colors: image.colors))
+                screen[left + x, rect.y + 1 + y] = Cell(text: String(cell.character), style: previewCellStyle(cell, colors: image.colors))
             }
         }
         captionY = rect.y + 1 + min(image.height, rect.height - 2)
