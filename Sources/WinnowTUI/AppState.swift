@@ -79,6 +79,8 @@ public struct AppState: Equatable, Sendable {
     public var windowStart = 0
     /// Rows matching the filter.
     public var total = 0
+    /// True while the total of a new filter is being counted (in the background).
+    public var counting = false
     /// True when `rows` reaches the end of the result.
     public var atEnd = false
     public var loading = false
@@ -121,6 +123,9 @@ public struct AppState: Equatable, Sendable {
     public var current: ItemRow? {
         rows.indices.contains(selected) ? rows[selected] : nil
     }
+
+    /// The total as shown: `…` while it is being counted.
+    public var totalText: String { counting ? "…" : grouped(total) }
 
     /// The selected row's 1-based position in the result.
     public var position: Int { rows.isEmpty ? 0 : windowStart + selected + 1 }

@@ -171,9 +171,7 @@ public final class Engine {
             return [.viewLoaded(filter: row["filter"], sort: row["sort"])]
 
         case .loadScoreNames:
-            let names = try store.read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT name FROM scores ORDER BY name")
-            }
+            let names = try store.read { db in try ScoreQueries.names(db) }
             return [.scoreNamesLoaded(names)]
 
         case let .loadHistogram(generation, spec, score, bins):
@@ -245,7 +243,11 @@ public final class Engine {
 
     static func statusCounts(_ db: Database) throws -> [ItemStatus: Int] {
         var counts: [ItemStatus: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM items WHERE removed_at IS NULL GROUP BY status") {
+        // Without removed items the status index alone answers (no table rows are read).
+        let anyRemoved = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM items WHERE removed_at IS NOT NULL)") ?? true
+        let sql = anyRemoved ? "SELECT status, count(*) FROM items WHERE removed_at IS NULL GROUP BY status"
+                             : "SELECT status, count(*) FROM items GROUP BY status"
+        for row in try Row.fetchAll(db, sql: sql) {
             if let status = ItemStatus(rawValue: row[0]) { counts[status] = row[1] }
         }
         return counts

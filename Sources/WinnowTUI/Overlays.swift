@@ -101,6 +101,10 @@ func showHistogram(_ state: inout AppState, score: String) -> [Effect] {
 
 /// `B`: confirm a bulk decision over the whole filter.
 func openBulk(_ state: inout AppState) -> [Effect] {
+    guard !state.counting else {
+        state.message = StatusMessage("Still counting the items of this filter; try again in a moment.", isError: true)
+        return []
+    }
     guard state.total > 0, !state.rows.isEmpty else {
         state.message = StatusMessage("No item matches this filter: nothing to decide.", isError: true)
         return []

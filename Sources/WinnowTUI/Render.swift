@@ -48,7 +48,7 @@ func paneTitle(_ title: String, focused: Bool, theme: Theme, rect: Rect, into sc
 }
 
 func renderList(_ state: AppState, theme: Theme, rect: Rect, into screen: inout ScreenBuffer) {
-    let title = state.total > 0 || !state.rows.isEmpty ? "Items  \(grouped(state.position)) / \(grouped(state.total))" : "Items"
+    let title = state.total > 0 || !state.rows.isEmpty ? "Items  \(grouped(state.position)) / \(state.totalText)" : "Items"
     paneTitle(title, focused: state.focus == .list, theme: theme, rect: rect, into: &screen)
     if !state.columns.isEmpty {
         // Name the score columns, right-aligned over them, when there is room.
@@ -265,7 +265,7 @@ func renderStatus(_ state: AppState, theme: Theme, rect: Rect, into screen: inou
     let style = theme.style(.statusBar)
     screen.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, style: style)
     var parts: [String] = []
-    parts.append("\(grouped(state.position))/\(grouped(state.total))")
+    parts.append("\(grouped(state.position))/\(state.totalText)")
     parts.append(ItemStatus.allCases.map { "\($0.mark)\(grouped(state.counts[$0] ?? 0))" }.joined(separator: " "))
     parts.append("filter: " + (state.filterText.isEmpty ? "all" : state.filterText))
     parts.append("sort: " + state.sortText)

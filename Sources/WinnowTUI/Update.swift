@@ -55,6 +55,7 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
 
     case let .countLoaded(generation, total, counts):
         guard generation == state.generation else { return [] }
+        state.counting = false
         state.total = total
         state.counts = counts
         return []
@@ -449,6 +450,7 @@ func applyQuery(_ state: inout AppState, filter: String, sort: String, reopen: P
     state.windowStart = 0
     state.atEnd = false
     state.loading = true
+    state.counting = true
     state.detail = nil
     return [
         .loadWindow(generation: state.generation, query: state.querySpec, anchor: .start, limit: windowLimit(state)),

@@ -43,6 +43,10 @@ public final class ReviewApp {
     public private(set) var state: AppState
     private var previews: PreviewService!
     private let inbox = Inbox<Action>()
+    /// Counts run here, off the loop thread: on a million items a count takes longer than a
+    /// frame, and the rows of a new filter should not wait for it.
+    private let counter = DispatchQueue(label: "winnow-count")
+    private let countEngine: Engine
     /// The work queue in `--queue` mode, and when it last claimed and renewed.
     private let workQueue: WorkQueue?
     private var lastClaim = Date.distantPast
@@ -53,6 +57,7 @@ public final class ReviewApp {
 
     public init(store: Store, options: Options, terminal: Terminal) {
         engine = Engine(store: store)
+        countEngine = Engine(store: store)
         self.options = options
         self.terminal = terminal
         theme = options.theme.adapted(to: terminal.depth)
@@ -165,6 +170,17 @@ public final class ReviewApp {
         return handled
     }
 
+    /// Waits until the counts being made have arrived (for benchmarks and tests).
+    public func waitForCounts(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            for action in inbox.take() { dispatch(action) }
+            if !state.counting { return true }
+            usleep(500)
+        }
+        return false
+    }
+
     /// Waits until the preview being rendered has arrived and is shown (for benchmarks and tests).
     public func waitForPreview(timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
@@ -224,6 +240,11 @@ public final class ReviewApp {
                     queue.append(edit(item, turn: turn))
                 case let .preview(wanted, prefetch):
                     if let ready = previews.request(wanted, prefetch: prefetch) { queue.append(.previewLoaded(ready)) }
+                case .count:
+                    let engine = UncheckedBox(countEngine), inbox = self.inbox
+                    counter.async {
+                        for action in engine.value.run(effect) { inbox.post(action) }
+                    }
                 case .quit:
                     break
                 default:
@@ -332,4 +353,10 @@ final class Inbox<Message>: @unchecked Sendable {
         actions = []
         return taken
     }
+}
+
+/// A value handed to one other thread that alone uses it from then on.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -30,8 +30,10 @@ public enum UIBench {
 
     public struct Report {
         public var items = 0
-        /// From the process's start (the kernel's record) to the first frame with rows.
+        /// From the process's start (the kernel's record) to the first frame with rows, and
+        /// to the counts (made in the background) on screen.
         public var startToFirstFrame: Double = 0
+        public var startToCounts: Double = 0
         public var series: [Series] = []
         public var residentMB: Double = 0
         public var peakResidentMB: Double = 0
@@ -59,8 +61,11 @@ public enum UIBench {
         app.start()
         app.draw()
         report.startToFirstFrame = millisecondsSinceProcessStart()
+        _ = app.waitForCounts(timeout: 60)
+        report.startToCounts = millisecondsSinceProcessStart()
         report.items = app.state.total
 
+        var counted = Series(name: "count of a new filter shown")
         func measure(_ name: String, _ actions: [Action], repeat count: Int = 1) -> Series {
             var series = Series(name: name)
             for _ in 0..<count {
@@ -69,6 +74,11 @@ public enum UIBench {
                 if let last = actions.last { app.dispatch(last) }
                 app.draw()
                 series.times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+                if app.state.counting {
+                    _ = app.waitForCounts(timeout: 60)
+                    app.draw()
+                    counted.times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+                }
             }
             return series
         }
@@ -118,6 +128,7 @@ public enum UIBench {
         searchSeries.times += measure("", typed("/", search)).times
         for _ in 0..<5 { searchSeries.times += measure("", [.key(.char("n"))]).times }
         report.series.append(searchSeries)
+        report.series.append(counted)
 
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)

@@ -33,7 +33,8 @@ struct BenchUI: ParsableCommand {
         }
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
         print("store: \(store.path) (\(grouped(report.items)) items), 120x40, machine load \(load)")
-        print(String(format: "process start to first frame   %8.1f ms", report.startToFirstFrame))
+        print(String(format: "process start to first frame   %8.1f ms (counts shown at %.1f ms)", report.startToFirstFrame,
+                     report.startToCounts))
         print("                                    p50       p99       max     keys")
         for series in report.series {
             print(row(series.name, String(format: "%7.2f ms %7.2f ms %7.2f ms %6d", series.p50, series.p99, series.max,

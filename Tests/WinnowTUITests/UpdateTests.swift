@@ -256,3 +256,28 @@ final class EveryCommandTests: XCTestCase {
         }
     }
 }
+
+final class BackgroundCountTests: XCTestCase {
+    /// A new filter shows its rows at once; its total reads `…` until the count arrives.
+    func testTheTotalShowsAsCountingUntilItArrives() {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        _ = update(&state, .command(.filter))
+        _ = update(&state, .key(.char("x")))
+        _ = update(&state, .key(.backspace))
+        for character in "status:pending" { _ = update(&state, .key(.char(character))) }
+        let effects = update(&state, .key(.enter))
+        XCTAssertTrue(state.counting)
+        XCTAssertEqual(effects.count, 2)
+        let rows = (1...5).map { ItemRow(id: Int64($0)) }
+        _ = update(&state, .windowLoaded(generation: state.generation, rows: rows, windowStart: 0, atEnd: false, selectedItem: 1))
+        var screen = ScreenBuffer(width: 120, height: 40)
+        render(state, theme: Theme.builtin("dark")!, into: &screen)
+        XCTAssertTrue(screen.plainText().contains("Items  1 / …"), screen.plainText())
+        _ = update(&state, .countLoaded(generation: state.generation - 1, total: 7, counts: [:]))
+        XCTAssertTrue(state.counting, "a count for the old filter is dropped")
+        _ = update(&state, .countLoaded(generation: state.generation, total: 912_000, counts: [.pending: 912_000]))
+        XCTAssertFalse(state.counting)
+        render(state, theme: Theme.builtin("dark")!, into: &screen)
+        XCTAssertTrue(screen.plainText().contains("Items  1 / 912,000"), screen.plainText())
+    }
+}
