@@ -26,6 +26,33 @@ public struct Prompt: Equatable, Sendable {
         self.cursor = text.count
         self.error = error
     }
+
+    /// Applies a line-editing key (characters, backspace, delete, arrows, home/end, ctrl-a,
+    /// ctrl-e, ctrl-u); false for any other key.
+    public mutating func edit(_ key: KeyPress) -> Bool {
+        switch key {
+        case .backspace:
+            if cursor > 0 {
+                text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
+                cursor -= 1
+            }
+        case .delete:
+            if cursor < text.count { text.remove(at: text.index(text.startIndex, offsetBy: cursor)) }
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(text.count, cursor + 1)
+        case .home, .ctrl("a"): cursor = 0
+        case .end, .ctrl("e"): cursor = text.count
+        case .ctrl("u"):
+            text = ""
+            cursor = 0
+        case let .char(character):
+            text.insert(character, at: text.index(text.startIndex, offsetBy: cursor))
+            cursor += 1
+        default:
+            return false
+        }
+        return true
+    }
 }
 
 /// A modal overlay, drawn over the panes.

@@ -379,28 +379,8 @@ func promptKey(_ state: inout AppState, _ key: KeyPress) -> [Effect] {
     case .enter:
         state.prompt = nil
         return submit(&state, prompt)
-    case .backspace:
-        if prompt.cursor > 0 {
-            let index = prompt.text.index(prompt.text.startIndex, offsetBy: prompt.cursor - 1)
-            prompt.text.remove(at: index)
-            prompt.cursor -= 1
-        }
-    case .delete:
-        if prompt.cursor < prompt.text.count {
-            prompt.text.remove(at: prompt.text.index(prompt.text.startIndex, offsetBy: prompt.cursor))
-        }
-    case .left: prompt.cursor = max(0, prompt.cursor - 1)
-    case .right: prompt.cursor = min(prompt.text.count, prompt.cursor + 1)
-    case .home, .ctrl("a"): prompt.cursor = 0
-    case .end, .ctrl("e"): prompt.cursor = prompt.text.count
-    case .ctrl("u"):
-        prompt.text = ""
-        prompt.cursor = 0
-    case let .char(character):
-        prompt.text.insert(character, at: prompt.text.index(prompt.text.startIndex, offsetBy: prompt.cursor))
-        prompt.cursor += 1
     default:
-        break
+        _ = prompt.edit(key)
     }
     prompt.error = nil
     state.prompt = prompt

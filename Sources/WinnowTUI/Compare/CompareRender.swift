@@ -228,24 +228,13 @@ func renderCompareHelp(scroll: Int, theme: Theme, keymap: Keymap, into screen: i
     let entries = PairCommand.allCases.map { command in
         (keymap.keys(for: command).map(\.description).joined(separator: ", "), command.summary)
     }
-    let width = min(screen.width - 2, 84)
-    let height = min(screen.height - 2, entries.count + 2)
-    let x = (screen.width - width) / 2, y = (screen.height - height) / 2
-    let border = theme.style(.paneBorder)
-    screen.fill(x: x, y: y, width: width, height: height, style: theme.style(.normal))
-    screen.put("┌" + String(repeating: "─", count: max(0, width - 2)) + "┐", x: x, y: y, maxWidth: width, style: border)
-    for row in (y + 1)..<(y + height - 1) {
-        screen.put("│", x: x, y: row, maxWidth: 1, style: border)
-        screen.put("│", x: x + width - 1, y: row, maxWidth: 1, style: border)
-    }
-    screen.put("└" + String(repeating: "─", count: max(0, width - 2)) + "┘", x: x, y: y + height - 1, maxWidth: width, style: border)
-    screen.put(" Keys of the pairwise view (j/k scroll, any other key closes) ", x: x + 2, y: y, maxWidth: width - 4,
-               style: theme.style(.paneTitleFocused))
-    let inner = height - 2
+    let box = box("Keys of the pairwise view (j/k scroll, any other key closes)", width: min(screen.width - 2, 84),
+                  height: min(screen.height - 2, entries.count + 2), theme: theme, into: &screen)
+    let inner = box.height
     let start = min(scroll, max(0, entries.count - inner))
     let keyWidth = 16
     for (offset, entry) in entries.dropFirst(start).prefix(inner).enumerated() {
-        screen.put(entry.0.isEmpty ? "—" : entry.0, x: x + 2, y: y + 1 + offset, maxWidth: keyWidth - 1, style: theme.style(.helpKey))
-        screen.put(entry.1, x: x + 2 + keyWidth, y: y + 1 + offset, maxWidth: width - 4 - keyWidth, style: theme.style(.helpText))
+        screen.put(entry.0.isEmpty ? "—" : entry.0, x: box.x, y: box.y + offset, maxWidth: keyWidth - 1, style: theme.style(.helpKey))
+        screen.put(entry.1, x: box.x + keyWidth, y: box.y + offset, maxWidth: box.width - keyWidth, style: theme.style(.helpText))
     }
 }

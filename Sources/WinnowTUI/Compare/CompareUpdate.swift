@@ -240,27 +240,8 @@ func comparePromptKey(_ state: inout CompareState, _ key: KeyPress) -> [CompareE
         let text = prompt.text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty, let judged = state.currentJudged else { return [] }
         return [.note(judged, text: text, reviewer: state.reviewer)]
-    case .backspace:
-        if prompt.cursor > 0 {
-            prompt.text.remove(at: prompt.text.index(prompt.text.startIndex, offsetBy: prompt.cursor - 1))
-            prompt.cursor -= 1
-        }
-    case .delete:
-        if prompt.cursor < prompt.text.count {
-            prompt.text.remove(at: prompt.text.index(prompt.text.startIndex, offsetBy: prompt.cursor))
-        }
-    case .left: prompt.cursor = max(0, prompt.cursor - 1)
-    case .right: prompt.cursor = min(prompt.text.count, prompt.cursor + 1)
-    case .home, .ctrl("a"): prompt.cursor = 0
-    case .end, .ctrl("e"): prompt.cursor = prompt.text.count
-    case .ctrl("u"):
-        prompt.text = ""
-        prompt.cursor = 0
-    case let .char(character):
-        prompt.text.insert(character, at: prompt.text.index(prompt.text.startIndex, offsetBy: prompt.cursor))
-        prompt.cursor += 1
     default:
-        break
+        _ = prompt.edit(key)
     }
     state.prompt = prompt
     return []
