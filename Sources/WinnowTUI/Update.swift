@@ -153,6 +153,7 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
         guard state.rows.isEmpty, !state.loading else { return [] }
         // The first load, once the columns are known.
         state.loading = true
+        state.counting = true
         return [
             .loadWindow(generation: state.generation, query: state.querySpec, anchor: .start, limit: windowLimit(state)),
             .count(generation: state.generation, query: state.querySpec),

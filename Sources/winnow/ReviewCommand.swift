@@ -71,7 +71,8 @@ struct ReviewCommand: ParsableCommand {
         } catch {
             throw CleanExit.failure("\(error)")
         }
-        let opened = try userFacing { try store.open() }
+        // A small page cache per connection: the UI reads a page at a time (memory target 150 MB).
+        let opened = try userFacing { try store.open(cacheKilobytes: 8192) }
         let terminal: Terminal
         do {
             terminal = try Terminal()

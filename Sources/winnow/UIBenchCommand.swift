@@ -27,7 +27,7 @@ struct BenchUI: ParsableCommand {
     var sorts: [String] = ["status", "-original", "source"]
 
     func run() throws {
-        let opened = try userFacing { try store.open() }
+        let opened = try userFacing { try store.open(cacheKilobytes: 8192) }
         let report = try UIBench.run(store: opened, search: search, filters: filters, sorts: sorts) { line in
             FileHandle.standardError.write(Data("… \(line)\n".utf8))
         }

@@ -19,9 +19,9 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? Store.defaultPath() }
 
-    func open(readonly: Bool = false) throws -> Store {
+    func open(readonly: Bool = false, cacheKilobytes: Int = 65536) throws -> Store {
         do {
-            return try Store(path: path, readonly: readonly)
+            return try Store(path: path, readonly: readonly, cacheKilobytes: cacheKilobytes)
         } catch let error as StoreError {
             throw ValidationError(error.description)
         }

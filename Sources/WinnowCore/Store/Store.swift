@@ -14,9 +14,11 @@ public final class Store: Sendable {
 
     /// Opens (and creates or migrates) the store at `path`.
     ///
+    /// - Parameter cacheKilobytes: SQLite's page cache per connection (64 MB suits imports and
+    ///   exports; the review UI, which reads a page at a time, takes less to stay small).
     /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is not a SQLite
     ///   database or its folder cannot be written.
-    public init(path: String, readonly: Bool = false) throws {
+    public init(path: String, readonly: Bool = false, cacheKilobytes: Int = 65536) throws {
         self.path = path
         var config = Configuration()
         config.readonly = readonly
@@ -25,7 +27,7 @@ public final class Store: Sendable {
         config.label = "winnow"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -\(max(512, cacheKilobytes))")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try ItemQuery.registerFunctions(db)
         }
