@@ -8,6 +8,10 @@ public enum WindowAnchor: Equatable, Sendable {
     case item(Int64)
     /// Around the first row at or after this position (0-based); used after a resize or refresh.
     case position(Int)
+    /// Around a known item believed to be at `position` (0-based): the position is not
+    /// computed (deep in a million items that takes longer than a frame); a `.locate`
+    /// effect corrects it in the background.
+    case itemAt(Int64, position: Int)
 }
 
 /// Something that happened: a command from a key, or the result of an effect.
@@ -22,6 +26,8 @@ public enum Action: Equatable, Sendable {
     case rowsAppended(generation: Int, rows: [ItemRow], atEnd: Bool)
     case rowsPrepended(generation: Int, rows: [ItemRow])
     case countLoaded(generation: Int, total: Int, counts: [ItemStatus: Int])
+    /// The 0-based position of an item in the result (from a `.locate` effect).
+    case located(generation: Int, item: Int64, position: Int)
     /// Counts by status over the store, recounted (after an undo or redo).
     case countsRefreshed([ItemStatus: Int])
     /// A saved view was found: switch to its filter and sort.
@@ -51,6 +57,8 @@ public enum Effect: Equatable, Sendable {
     case loadAfter(generation: Int, query: QuerySpec, after: ItemRow, limit: Int)
     case loadBefore(generation: Int, query: QuerySpec, before: ItemRow, limit: Int)
     case count(generation: Int, query: QuerySpec)
+    /// Find an item's position in the result (run in the background, like counts).
+    case locate(generation: Int, query: QuerySpec, item: Int64)
     case loadDetail(item: Int64)
     case decide(items: [Int64], verdict: ItemStatus, reviewer: String)
     /// After a decision: select the next pending row after `after`, loading it if needed.

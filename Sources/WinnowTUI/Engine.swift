@@ -65,6 +65,13 @@ public final class Engine {
                 .countLoaded(generation: generation, total: try query.count(db), counts: try Self.statusCounts(db))
             }]
 
+        case let .locate(generation, spec, item):
+            let query = try query(spec)
+            return try store.read { db in
+                guard let row = try query.row(db, id: item) else { return [] }
+                return [.located(generation: generation, item: item, position: try query.position(db, of: row))]
+            }
+
         case let .loadDetail(item):
             let detail = try store.read { db in try ItemDetail.load(db, id: item) }
             return [.detailLoaded(detail)]
@@ -227,7 +234,7 @@ public final class Engine {
             rows = Array(rows.dropFirst(start))
             return .windowLoaded(generation: generation, rows: rows, windowStart: start, atEnd: rows.count < limit,
                                  selectedItem: rows.indices.contains(position - start) ? rows[position - start].id : rows.first?.id)
-        case let .item(id):
+        case let .item(id), let .itemAt(id, _):
             guard let row = try query.row(db, id: id, scoreNames: columns) else {
                 // Not in this filter (any more): start from the beginning.
                 let rows = try query.page(db, after: nil, limit: limit, scoreNames: columns)
@@ -235,7 +242,8 @@ public final class Engine {
             }
             let before = try query.page(db, before: row.cursor, limit: limit / 3, scoreNames: columns)
             let after = try query.page(db, after: row.cursor, limit: limit - limit / 3, scoreNames: columns)
-            let position = try query.position(db, of: row)
+            let position: Int
+            if case let .itemAt(_, known) = anchor { position = known } else { position = try query.position(db, of: row) }
             return .windowLoaded(generation: generation, rows: before + [row] + after, windowStart: max(0, position - before.count),
                                  atEnd: after.count < limit - limit / 3, selectedItem: id)
         }

@@ -60,6 +60,11 @@ public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .
         state.counts = counts
         return []
 
+    case let .located(generation, item, position):
+        guard generation == state.generation, let index = state.rows.firstIndex(where: { $0.id == item }) else { return [] }
+        state.windowStart = max(0, position - index)
+        return []
+
     case let .countsRefreshed(counts):
         state.counts = counts
         return []
@@ -538,11 +543,17 @@ func previewEffects(_ state: AppState) -> [Effect] {
 
 /// Reloads the window around the selected item and the counts (after another process wrote).
 func refreshEffects(_ state: AppState) -> [Effect] {
-    let anchor: WindowAnchor = state.current.map { .item($0.id) } ?? .start
+    guard let current = state.current else {
+        return [.loadWindow(generation: state.generation, query: state.querySpec, anchor: .start, limit: windowLimit(state)),
+                .count(generation: state.generation, query: state.querySpec)]
+    }
     return [
-        .loadWindow(generation: state.generation, query: state.querySpec, anchor: anchor, limit: windowLimit(state)),
+        .loadWindow(generation: state.generation, query: state.querySpec,
+                    anchor: .itemAt(current.id, position: state.windowStart + state.selected), limit: windowLimit(state)),
         .count(generation: state.generation, query: state.querySpec),
-    ] + (state.current.map { [.loadDetail(item: $0.id)] } ?? [])
+        .locate(generation: state.generation, query: state.querySpec, item: current.id),
+        .loadDetail(item: current.id),
+    ]
 }
 
 /// Keeps the selection on screen.

@@ -240,7 +240,7 @@ public final class ReviewApp {
                     queue.append(edit(item, turn: turn))
                 case let .preview(wanted, prefetch):
                     if let ready = previews.request(wanted, prefetch: prefetch) { queue.append(.previewLoaded(ready)) }
-                case .count:
+                case .count, .locate:
                     let engine = UncheckedBox(countEngine), inbox = self.inbox
                     counter.async {
                         for action in engine.value.run(effect) { inbox.post(action) }

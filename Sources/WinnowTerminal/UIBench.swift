@@ -99,6 +99,8 @@ public enum UIBench {
         progress("at the end: \(app.state.position) / \(app.state.total)")
         navigation.times += measure("", [.key(.char("k"))], repeat: 200).times
         navigation.name = "j/k (top, deep, at the end)"
+        // Another process wrote: the window and counts are read again where the reviewer is.
+        report.series.append(measure("refresh after another's write", [.storeChanged], repeat: 10))
         report.series.append(navigation)
         report.series.append(paging)
         report.series.append(Series(name: "G / g (last, first)", times: ends))

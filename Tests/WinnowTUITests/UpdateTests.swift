@@ -246,9 +246,15 @@ final class EveryCommandTests: XCTestCase {
                 XCTAssertEqual(effects, [.preview(wanted: wantedPreview(state), prefetch: [])], name)
             case .refresh:
                 XCTAssertEqual(effects, [
-                    .loadWindow(generation: 0, query: state.querySpec, anchor: .item(5), limit: windowLimit(state)),
-                    .count(generation: 0, query: state.querySpec), .loadDetail(item: 5),
+                    .loadWindow(generation: 0, query: state.querySpec, anchor: .itemAt(5, position: 4), limit: windowLimit(state)),
+                    .count(generation: 0, query: state.querySpec), .locate(generation: 0, query: state.querySpec, item: 5),
+                    .loadDetail(item: 5),
                 ], name)
+                // The position found in the background corrects the window's start.
+                _ = update(&state, .windowLoaded(generation: 0, rows: Array(before.rows[2...]), windowStart: 2, atEnd: true, selectedItem: 5))
+                _ = update(&state, .located(generation: 0, item: 5, position: 9))
+                XCTAssertEqual(state.windowStart, 7, name)
+                XCTAssertEqual(state.position, 10, name)
             case .quit:
                 XCTAssertTrue(state.quitting, name)
                 XCTAssertEqual(effects, [.quit], name)
