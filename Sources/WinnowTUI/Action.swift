@@ -4,6 +4,8 @@ import WinnowCore
 public enum WindowAnchor: Equatable, Sendable {
     case start
     case end
+    /// The end, with the result's size already known (no count is made).
+    case endOf(total: Int)
     /// Around a known item (its row is fetched again, so a changed status shows).
     case item(Int64)
     /// Around the first row at or after this position (0-based); used after a resize or refresh.

@@ -223,9 +223,10 @@ public final class Engine {
         case .start:
             let rows = try query.page(db, after: nil, limit: limit, scoreNames: columns)
             return .windowLoaded(generation: generation, rows: rows, windowStart: 0, atEnd: rows.count < limit, selectedItem: rows.first?.id)
-        case .end:
+        case .end, .endOf:
             let rows = try query.last(db, limit: limit, scoreNames: columns)
-            let total = try query.count(db)
+            let total: Int
+            if case let .endOf(known) = anchor { total = max(known, rows.count) } else { total = try query.count(db) }
             return .windowLoaded(generation: generation, rows: rows, windowStart: max(0, total - rows.count), atEnd: true, selectedItem: rows.last?.id)
         case let .position(position):
             // Walk from the start in pages: only used for small jumps (resize, refresh without a selection).

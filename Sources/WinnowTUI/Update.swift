@@ -204,7 +204,9 @@ func perform(_ state: inout AppState, _ command: Command) -> [Effect] {
             return detailEffects(&state)
         }
         state.selected = Int.max
-        return [.loadWindow(generation: state.generation, query: state.querySpec, anchor: .end, limit: windowLimit(state))]
+        // The total is known unless a count is still running: then the end is counted too.
+        let anchor: WindowAnchor = state.counting ? .end : .endOf(total: state.total)
+        return [.loadWindow(generation: state.generation, query: state.querySpec, anchor: anchor, limit: windowLimit(state))]
     case .focusDetail:
         state.focus = .detail
         return []

@@ -47,6 +47,7 @@ public final class ReviewApp {
     /// frame, and the rows of a new filter should not wait for it.
     private let counter = DispatchQueue(label: "winnow-count")
     private let countEngine: Engine
+    private let tickets = Tickets()
     /// The work queue in `--queue` mode, and when it last claimed and renewed.
     private let workQueue: WorkQueue?
     private var lastClaim = Date.distantPast
@@ -241,8 +242,13 @@ public final class ReviewApp {
                 case let .preview(wanted, prefetch):
                     if let ready = previews.request(wanted, prefetch: prefetch) { queue.append(.previewLoaded(ready)) }
                 case .count, .locate:
-                    let engine = UncheckedBox(countEngine), inbox = self.inbox
+                    // Only the newest count (and the newest locate) is worth making: refreshes
+                    // while others decide would otherwise queue up work nobody will see.
+                    let kind = { if case .count = effect { return 0 } else { return 1 } }()
+                    let ticket = tickets.next(kind)
+                    let engine = UncheckedBox(countEngine), inbox = self.inbox, tickets = self.tickets
                     counter.async {
+                        guard tickets.isLatest(ticket, kind) else { return }
                         for action in engine.value.run(effect) { inbox.post(action) }
                     }
                 case .quit:
@@ -359,4 +365,24 @@ final class Inbox<Message>: @unchecked Sendable {
 struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// Numbers handed out per kind of background job, so a job can tell whether a newer one of
+/// its kind was asked for since (then it is skipped).
+final class Tickets: @unchecked Sendable {
+    private let lock = NSLock()
+    private var latest: [Int: Int] = [:]
+
+    func next(_ kind: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        latest[kind, default: 0] += 1
+        return latest[kind] ?? 0
+    }
+
+    func isLatest(_ ticket: Int, _ kind: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return latest[kind] == ticket
+    }
 }

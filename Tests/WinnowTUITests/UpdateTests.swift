@@ -287,3 +287,19 @@ final class BackgroundCountTests: XCTestCase {
         XCTAssertTrue(screen.plainText().contains("Items  1 / 912,000"), screen.plainText())
     }
 }
+
+final class LastItemTests: XCTestCase {
+    /// G beyond the loaded window uses the known total (no count on the loop thread), unless a
+    /// count is still running.
+    func testLastUsesTheKnownTotal() {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        let rows = (1...50).map { ItemRow(id: Int64($0)) }
+        _ = update(&state, .windowLoaded(generation: 0, rows: rows, windowStart: 0, atEnd: false, selectedItem: 1))
+        _ = update(&state, .countLoaded(generation: 0, total: 1_000_000, counts: [:]))
+        XCTAssertEqual(update(&state, .command(.last)),
+                       [.loadWindow(generation: 0, query: state.querySpec, anchor: .endOf(total: 1_000_000), limit: windowLimit(state))])
+        state.counting = true
+        XCTAssertEqual(update(&state, .command(.last)),
+                       [.loadWindow(generation: 0, query: state.querySpec, anchor: .end, limit: windowLimit(state))])
+    }
+}
