@@ -38,6 +38,9 @@ let package = Package(
             "WinnowCore", "WinnowTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "WinnowTUITests", dependencies: ["WinnowTUI", "WinnowCore", "WinnowTestSupport"]),
+        .testTarget(name: "WinnowTerminalTests", dependencies: [
+            "WinnowTerminal", "WinnowTUI", "WinnowCore", "WinnowTestSupport",
+        ]),
         .testTarget(name: "WinnowEndToEndTests", dependencies: [
             "WinnowCore", "WinnowTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -33,7 +33,8 @@ public struct Cell: Hashable, Sendable {
 public struct ScreenBuffer: Equatable, Sendable {
     public let width: Int
     public let height: Int
-    private var cells: [Cell]
+    /// The cells, row by row (`y * width + x`).
+    public private(set) var cells: [Cell]
 
     /// A buffer of blank cells; negative sizes count as 0.
     public init(width: Int, height: Int) {

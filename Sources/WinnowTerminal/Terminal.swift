@@ -122,18 +122,29 @@ public final class Terminal {
     private func put(_ buffer: ScreenBuffer) {
         let window = winnow_stdscr()
         var text = [wchar_t](repeating: 0, count: Int(winnow_ccharw_max()) + 1)
-        for y in 0..<buffer.height {
-            for x in 0..<buffer.width {
-                let cell = buffer[x, y]
-                if cell.text.isEmpty { continue }   // right half of a wide character
-                var count = 0
-                for scalar in cell.text.unicodeScalars where count < text.count - 1 {
-                    text[count] = wchar_t(bitPattern: scalar.value)
-                    count += 1
+        // Neighbouring cells mostly share a style: look its pair and attributes up once per run.
+        var lastStyle: Style?
+        var pair: Int32 = 0
+        var attrs = winnow_a_normal()
+        buffer.cells.withUnsafeBufferPointer { cells in
+            for y in 0..<buffer.height {
+                let row = y * buffer.width
+                for x in 0..<buffer.width {
+                    let cell = cells[row + x]
+                    if cell.text.isEmpty { continue }   // right half of a wide character
+                    var count = 0
+                    for scalar in cell.text.unicodeScalars where count < text.count - 1 {
+                        text[count] = wchar_t(bitPattern: scalar.value)
+                        count += 1
+                    }
+                    text[count] = 0
+                    if cell.style != lastStyle {
+                        lastStyle = cell.style
+                        pair = pairNumber(cell.style)
+                        attrs = attributes(cell.style)
+                    }
+                    _ = winnow_put_cell(window, Int32(y), Int32(x), text, attrs, pair)
                 }
-                text[count] = 0
-                let pair = pairNumber(cell.style)
-                _ = winnow_put_cell(window, Int32(y), Int32(x), text, attributes(cell.style), pair)
             }
         }
     }

@@ -42,7 +42,8 @@ public enum UIBench {
 
     /// Runs the script on `store`. `search` is a word the full-text search should find;
     /// `filters` are filter changes on indexed fields, `sorts` sort changes.
-    public static func run(store: Store, search: String, filters: [String], sorts: [String],
+    /// `scale` multiplies how many times each key is pressed (tests use a small one).
+    public static func run(store: Store, search: String, filters: [String], sorts: [String], scale: Double = 1,
                            progress: (String) -> Void = { _ in }) throws -> Report {
         var report = Report()
         guard let output = fopen("/dev/null", "w"), let input = fopen("/dev/null", "r") else {
@@ -68,7 +69,7 @@ public enum UIBench {
         var counted = Series(name: "count of a new filter shown")
         func measure(_ name: String, _ actions: [Action], repeat count: Int = 1) -> Series {
             var series = Series(name: name)
-            for _ in 0..<count {
+            for _ in 0..<(count == 1 ? 1 : max(1, Int(Double(count) * scale))) {
                 for action in actions.dropLast() { app.dispatch(action) }
                 let started = DispatchTime.now().uptimeNanoseconds
                 if let last = actions.last { app.dispatch(last) }
