@@ -51,6 +51,10 @@ public enum Action: Equatable, Sendable {
     case failed(String)
     /// Another process changed the store.
     case storeChanged
+    /// A write is waiting because another process holds the store's write lock.
+    case storeBusy
+    /// The write in flight is done (saved, or failed with a message before this).
+    case writeFinished
 }
 
 /// Work for the outside world: the store (``Engine``) or the terminal (the editor).
@@ -84,6 +88,16 @@ public enum Effect: Equatable, Sendable {
     /// ahead when idle. Run off the loop thread; the result comes back as ``Action/previewLoaded(_:)``.
     case preview(wanted: PreviewRequest?, prefetch: [PreviewRequest])
     case quit
+}
+
+extension Effect {
+    /// True for the effects that write to the store (run one at a time, off the loop thread).
+    public var isWrite: Bool {
+        switch self {
+        case .decide, .undo, .redo, .note, .saveEdit, .resolveConflict, .bulkDecide, .saveView: return true
+        default: return false
+        }
+    }
 }
 
 /// A filter and sort, as text (compiled by the engine; checked by ``update(_:_:)`` first).

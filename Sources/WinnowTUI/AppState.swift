@@ -133,6 +133,9 @@ public struct AppState: Equatable, Sendable {
     // Search.
     public var searchText: String?
 
+    /// True while a change is being written (decision keys wait for it).
+    public var saving = false
+
     public var prompt: Prompt?
     public var overlay: Overlay?
     public var message: StatusMessage?

@@ -22,6 +22,8 @@ public final class Engine {
     public func run(_ effect: Effect) -> [Action] {
         do {
             return try perform(effect)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return [.storeBusy]
         } catch let error as FilterError {
             return [.failed("\(error)")]
         } catch let error as StoreError {

@@ -7,7 +7,22 @@ let windowPages = 4
 /// The one place state changes: an action in, the new state and the effects to run out.
 /// Pure: no I/O, no clock, no randomness.
 public func update(_ state: inout AppState, _ action: Action, keymap: Keymap = .default) -> [Effect] {
+    let effects = reduce(&state, action, keymap: keymap)
+    if effects.contains(where: \.isWrite) { state.saving = true }
+    return effects
+}
+
+func reduce(_ state: inout AppState, _ action: Action, keymap: Keymap) -> [Effect] {
     switch action {
+    case .writeFinished:
+        state.saving = false
+        return []
+
+    case .storeBusy:
+        state.message = StatusMessage("The store is busy (another process is writing, an import?): your change is saved as soon as it is free.",
+                                      isError: true)
+        return []
+
     case let .command(command):
         return perform(&state, command)
 
@@ -185,8 +200,16 @@ public func startEffects(_ state: AppState) -> [Effect] {
 
 // MARK: - Commands
 
+/// The commands that change the store; while a change is being saved they wait, so the next
+/// decision applies to the row the last one moves to.
+let changeCommands: Set<Command> = [.accept, .reject, .skip, .undo, .redo, .edit, .editItem, .note, .bulkDecide]
+
 func perform(_ state: inout AppState, _ command: Command) -> [Effect] {
     state.message = nil
+    if state.saving, changeCommands.contains(command) {
+        state.message = StatusMessage("Saving the last change…", isError: true)
+        return []
+    }
     switch command {
     case .moveDown: return move(&state, by: 1)
     case .moveUp: return move(&state, by: -1)

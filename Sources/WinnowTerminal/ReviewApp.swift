@@ -48,6 +48,12 @@ public final class ReviewApp {
     private let counter = DispatchQueue(label: "winnow-count")
     private let countEngine: Engine
     private let tickets = Tickets()
+    /// Writes run here, one at a time: one blocked by another process's lock (an import)
+    /// waits and retries without freezing the screen.
+    private let writer = DispatchQueue(label: "winnow-write")
+    private let writeEngine: Engine
+    private let writes = DispatchGroup()
+    private let quitting = Flag()
     /// The work queue in `--queue` mode, and when it last claimed and renewed.
     private let workQueue: WorkQueue?
     private var lastClaim = Date.distantPast
@@ -59,6 +65,7 @@ public final class ReviewApp {
     public init(store: Store, options: Options, terminal: Terminal) {
         engine = Engine(store: store)
         countEngine = Engine(store: store)
+        writeEngine = Engine(store: store)
         self.options = options
         self.terminal = terminal
         theme = options.theme.adapted(to: terminal.depth)
@@ -145,7 +152,33 @@ public final class ReviewApp {
             let queueChanged = claimIfNeeded()
             if queueChanged || (handled == 0 && engine.storeChanged()) { dispatch(.storeChanged) }
         }
+        // A change still waiting for the store was never shown as made: wait a little for it.
+        if writes.wait(timeout: .now() + 5) == .timedOut { quitting.set() }
         if let workQueue { try? workQueue.releaseAll(reviewer: options.reviewer) }
+    }
+
+    /// Runs a write on the writer queue, retrying while another process holds the lock; its
+    /// actions, then `.writeFinished`, come back through the inbox.
+    private func write(_ effect: Effect) {
+        let engine = UncheckedBox(writeEngine), inbox = self.inbox, quitting = self.quitting
+        writes.enter()
+        writer.async { [writes] in
+            defer { writes.leave() }
+            var announced = false
+            while !quitting.isSet {
+                let actions = engine.value.run(effect)
+                if actions == [.storeBusy] {
+                    if !announced { inbox.post(.storeBusy) }
+                    announced = true
+                    usleep(200_000)
+                    continue
+                }
+                for action in actions { inbox.post(action) }
+                if announced { inbox.post(.info("Saved.")) }
+                inbox.post(.writeFinished)
+                return
+            }
+        }
     }
 
     /// Handles the finished previews and every key that is waiting (a held key is many), then
@@ -253,6 +286,8 @@ public final class ReviewApp {
                     }
                 case .quit:
                     break
+                case let effect where effect.isWrite:
+                    write(effect)
                 default:
                     queue += engine.run(effect)
                 }
@@ -384,5 +419,23 @@ final class Tickets: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return latest[kind] == ticket
+    }
+}
+
+/// A flag set once, read from any thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
     }
 }

@@ -72,7 +72,8 @@ struct ReviewCommand: ParsableCommand {
             throw CleanExit.failure("\(error)")
         }
         // A small page cache per connection: the UI reads a page at a time (memory target 150 MB).
-        let opened = try userFacing { try store.open(cacheKilobytes: 8192) }
+        // Writes wait 2 s for another process's lock, then retry in the background (the UI stays live).
+        let opened = try userFacing { try store.open(cacheKilobytes: 8192, busySeconds: 2) }
         let terminal: Terminal
         do {
             terminal = try Terminal()

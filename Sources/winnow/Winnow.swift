@@ -19,9 +19,9 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? Store.defaultPath() }
 
-    func open(readonly: Bool = false, cacheKilobytes: Int = 65536) throws -> Store {
+    func open(readonly: Bool = false, cacheKilobytes: Int = 65536, busySeconds: Double = 30) throws -> Store {
         do {
-            return try Store(path: path, readonly: readonly, cacheKilobytes: cacheKilobytes)
+            return try Store(path: path, readonly: readonly, cacheKilobytes: cacheKilobytes, busySeconds: busySeconds)
         } catch let error as StoreError {
             throw ValidationError(error.description)
         }

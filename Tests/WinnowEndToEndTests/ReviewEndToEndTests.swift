@@ -149,6 +149,47 @@ final class ReviewEndToEndTests: XCTestCase {
         try bo.waitFor("bo's exit") { _ in (try? bo.paneDead()) ?? false }
     }
 
+    /// Another process holds the write lock (as an import does for its whole run): a decision
+    /// waits for it without freezing the screen, and is saved when the lock goes.
+    func testADecisionWaitsForABusyStoreWithoutFreezingTheScreen() throws {
+        let session = try review()
+        let release = scratch.path("release")
+        let holder = scratch.write("hold.py", """
+            import os, sqlite3, time
+            db = sqlite3.connect(\(Self.pythonQuoted(db!)), isolation_level=None, timeout=30)
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO meta(key, value) VALUES ('lock-test', '1')")
+            open(\(Self.pythonQuoted(release)) + ".held", "w").close()
+            while not os.path.exists(\(Self.pythonQuoted(release))):
+                time.sleep(0.05)
+            db.execute("COMMIT")
+            """)
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/usr/bin/python3", holder].map { (arg: String) in strdup(arg) } + [nil]
+        defer { argv.forEach { free($0) } }
+        XCTAssertEqual(posix_spawn(&pid, "/usr/bin/python3", nil, nil, argv, environ), 0)
+        defer {
+            FileManager.default.createFile(atPath: release, contents: nil)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try session.waitFor("the lock") { _ in FileManager.default.fileExists(atPath: release + ".held") }
+        try session.send("a")
+        try session.waitFor(text: "The store is busy")
+        try session.send("j")
+        try session.waitFor(text: "Items  2 / 63")
+        XCTAssertEqual(try Store(path: db, readonly: true).count("SELECT count(*) FROM events"), 0,
+                       "nothing is written while the lock is held")
+        FileManager.default.createFile(atPath: release, contents: nil)
+        try session.waitFor(text: "✓1 ✗0")
+        try session.waitFor(text: "Saved.")
+        XCTAssertEqual(try store().count("SELECT count(*) FROM items WHERE id = 1 AND status = 'accepted'"), 1)
+    }
+
+    static func pythonQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
     func testResizeRedrawsAndATinyTerminalSaysSo() throws {
         let session = try review()
         try session.resize(width: 80, height: 24)

@@ -303,3 +303,24 @@ final class LastItemTests: XCTestCase {
                        [.loadWindow(generation: 0, query: state.querySpec, anchor: .end, limit: windowLimit(state))])
     }
 }
+
+final class SavingTests: XCTestCase {
+    /// A change in flight holds back the next change (it would apply to the same row), not
+    /// navigation; a busy store is said, and the end of the write releases the keys.
+    func testOneChangeAtATime() {
+        var state = AppState(width: 120, height: 40, reviewer: "ana")
+        let rows = (1...10).map { ItemRow(id: Int64($0)) }
+        _ = update(&state, .windowLoaded(generation: 0, rows: rows, windowStart: 0, atEnd: true, selectedItem: 1))
+        XCTAssertEqual(update(&state, .key(.char("a"))), [.decide(items: [1], verdict: .accepted, reviewer: "ana")])
+        XCTAssertTrue(state.saving)
+        XCTAssertEqual(update(&state, .key(.char("r"))), [], "held back")
+        XCTAssertEqual(state.message?.text, "Saving the last change…")
+        _ = update(&state, .key(.char("j")))
+        XCTAssertEqual(state.selected, 1, "navigation goes on")
+        _ = update(&state, .storeBusy)
+        XCTAssertTrue(state.message?.text.contains("The store is busy") == true)
+        _ = update(&state, .writeFinished)
+        XCTAssertFalse(state.saving)
+        XCTAssertEqual(update(&state, .key(.char("r"))), [.decide(items: [2], verdict: .rejected, reviewer: "ana")])
+    }
+}

@@ -18,11 +18,13 @@ public final class Store: Sendable {
     ///   exports; the review UI, which reads a page at a time, takes less to stay small).
     /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is not a SQLite
     ///   database or its folder cannot be written.
-    public init(path: String, readonly: Bool = false, cacheKilobytes: Int = 65536) throws {
+    /// - Parameter busySeconds: how long a write waits for another process's write lock
+    ///   before it fails with `SQLITE_BUSY` (the review UI waits less and retries in the background).
+    public init(path: String, readonly: Bool = false, cacheKilobytes: Int = 65536, busySeconds: Double = 30) throws {
         self.path = path
         var config = Configuration()
         config.readonly = readonly
-        config.busyMode = .timeout(30)
+        config.busyMode = .timeout(busySeconds)
         config.foreignKeysEnabled = true
         config.label = "winnow"
         config.prepareDatabase { db in
