@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: generate realistic data sets (scripts/bench.sh runs the measurements).",
-        subcommands: [Generate.self])
+        subcommands: [Generate.self, BenchUI.self, BenchPreview.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
