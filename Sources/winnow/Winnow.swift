@@ -19,7 +19,7 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? Store.defaultPath() }
 
-    func open(readonly: Bool = false, cacheKilobytes: Int = 65536, busySeconds: Double = 30) throws -> Store {
+    func open(readonly: Bool = false, cacheKilobytes: Int = 65536, busySeconds: Double = 600) throws -> Store {
         do {
             return try Store(path: path, readonly: readonly, cacheKilobytes: cacheKilobytes, busySeconds: busySeconds)
         } catch let error as StoreError {

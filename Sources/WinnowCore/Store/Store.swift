@@ -19,8 +19,9 @@ public final class Store: Sendable {
     /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is not a SQLite
     ///   database or its folder cannot be written.
     /// - Parameter busySeconds: how long a write waits for another process's write lock
-    ///   before it fails with `SQLITE_BUSY` (the review UI waits less and retries in the background).
-    public init(path: String, readonly: Bool = false, cacheKilobytes: Int = 65536, busySeconds: Double = 30) throws {
+    ///   before it fails with `SQLITE_BUSY`: 10 minutes, longer than an import of a million
+    ///   records holds it (the review UI waits 2 s and retries in the background instead).
+    public init(path: String, readonly: Bool = false, cacheKilobytes: Int = 65536, busySeconds: Double = 600) throws {
         self.path = path
         var config = Configuration()
         config.readonly = readonly
