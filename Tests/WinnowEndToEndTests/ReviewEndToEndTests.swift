@@ -174,6 +174,9 @@ final class ReviewEndToEndTests: XCTestCase {
             waitpid(pid, &status, 0)
         }
         try session.waitFor("the lock") { _ in FileManager.default.fileExists(atPath: release + ".held") }
+        // A second workbench opens on the locked store at once.
+        let second = try TmuxSession(command: "\(TestPaths.binary.path) review --db \(db!) --reviewer other", width: 120, height: 40)
+        try second.waitFor(text: "Items  1 / 63", timeout: 5)
         try session.send("a")
         try session.waitFor(text: "The store is busy")
         try session.send("j")

@@ -43,11 +43,18 @@ public final class Store: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if !readonly {
-                try Schema.migrator.migrate(pool)
-                try pool.write { db in
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?), ('created_at', ?)",
-                        arguments: [UUID().uuidString.lowercased(), Timestamp.now()])
+                // Only write when there is something to write, so that opening a store another
+                // process is writing to (an import) never waits for its lock.
+                let migrator = Schema.migrator
+                if try pool.read({ db in try !migrator.hasCompletedMigrations(db) }) {
+                    try migrator.migrate(pool)
+                }
+                if try pool.read({ db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") }) == nil {
+                    try pool.write { db in
+                        try db.execute(
+                            sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?), ('created_at', ?)",
+                            arguments: [UUID().uuidString.lowercased(), Timestamp.now()])
+                    }
                 }
             }
         } catch let error as DatabaseError {
