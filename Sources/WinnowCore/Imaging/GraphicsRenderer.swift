@@ -74,16 +74,9 @@ public enum GraphicsRenderer {
             let cells = size(info)
             return (cells.columns * cellWidth, cells.rows * cellHeight)
         }, { info, view in
-            let cells = size(info)
-            if view.rowStride % 4 != 0 {
-                let copy = view.copy()
-                return copy.pixels.withUnsafeBufferPointer { buffer in
-                    let aligned = PixelView(width: copy.width, height: copy.height, rowStride: copy.rowStride,
-                                            hasAlpha: copy.hasAlpha, base: buffer.baseAddress!)
-                    return encode(aligned, info: info, cells: cells, kind: kind, cellWidth: cellWidth, cellHeight: cellHeight)
-                }
+            view.withAlignedRows { aligned in
+                encode(aligned, info: info, cells: size(info), kind: kind, cellWidth: cellWidth, cellHeight: cellHeight)
             }
-            return encode(view, info: info, cells: cells, kind: kind, cellWidth: cellWidth, cellHeight: cellHeight)
         })
     }
 

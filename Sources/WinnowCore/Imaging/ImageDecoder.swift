@@ -53,6 +53,17 @@ struct PixelView {
         }
         return DecodedImage(width: width, height: height, rowStride: stride, hasAlpha: hasAlpha, pixels: pixels)
     }
+
+    /// Calls `body` with rows whose stride is a multiple of 4, as libchafa 1.12 needs: this view,
+    /// or a padded copy (see ``copy()``).
+    func withAlignedRows<T>(_ body: (PixelView) -> T) -> T {
+        guard rowStride % 4 != 0 else { return body(self) }
+        let copy = self.copy()
+        return copy.pixels.withUnsafeBufferPointer { buffer in
+            body(PixelView(width: copy.width, height: copy.height, rowStride: copy.rowStride, hasAlpha: copy.hasAlpha,
+                           base: buffer.baseAddress ?? base))
+        }
+    }
 }
 
 /// Decodes image files with gdk-pixbuf, by their real format, after the header checks of ``ImageFiles``.

@@ -162,12 +162,7 @@ public enum PreviewRenderer {
     static func draw(_ view: PixelView, info: ImageInfo, cells: (columns: Int, rows: Int), colors: PreviewColors,
                      workFactor: Double) -> PreviewImage {
         if view.rowStride % 4 != 0 {
-            let copy = view.copy()
-            return copy.pixels.withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return PreviewImage(width: 0, height: 0, colors: colors, cells: [], info: info) }
-                let aligned = PixelView(width: copy.width, height: copy.height, rowStride: copy.rowStride, hasAlpha: copy.hasAlpha, base: base)
-                return draw(aligned, info: info, cells: cells, colors: colors, workFactor: workFactor)
-            }
+            return view.withAlignedRows { draw($0, info: info, cells: cells, colors: colors, workFactor: workFactor) }
         }
         let (width, height) = cells
         guard width > 0, height > 0,
