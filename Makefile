@@ -39,14 +39,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	WINNOW_BIN="$(BIN)" $(SWIFT) test --skip-build
 
-## demo: import sample-data/ into a fresh demo store, score it and open the workbench on it
+## demo: import sample-data/ into a fresh demo store (import scores it) and open the workbench on it
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN) import sample-data/demo.json --images sample-data --captions sample-data/captions.jsonl --db $(DEMO_DB)
 	$(BIN) import sample-data/eval/questions.jsonl --images sample-data --source demo-eval \
 	  --answers sample-data/eval/answers/model-a.jsonl --answers sample-data/eval/answers/model-b.jsonl --db $(DEMO_DB)
-	$(BIN) score --db $(DEMO_DB)
 	$(BIN) stats --db $(DEMO_DB)
 	@if [ -t 0 ]; then $(BIN) review --db $(DEMO_DB); \
 	else echo "No terminal on stdin: run '$(BIN) review --db $(DEMO_DB)' in a terminal to open the workbench."; fi

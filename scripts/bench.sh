@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Import benchmark: winnow import of the 665k LLaVA-mix-like file against Python's bare
-# json.load of the same file, side by side in one run (release build; see docs/benchmarks.md).
+# json.load of the same file, side by side in one run; then the scoring benchmark over the
+# 665k + 234k generated items (BENCH_SCORE=0 skips it). Release build; see docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$(swift build -c release --show-bin-path)/winnow"
@@ -19,5 +20,9 @@ measure() {  # label, command...
 echo "file: $FILE ($(du -m "$FILE" | cut -f1) MB), machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "python3 json.load" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$FILE"
 rm -f "$DB" "$DB-wal" "$DB-shm"
-measure "winnow import (empty store)" "$BIN" import "$FILE" --db "$DB"
-measure "winnow import (unchanged)" "$BIN" import "$FILE" --db "$DB"
+measure "winnow import (empty store)" "$BIN" import "$FILE" --db "$DB" --no-score
+measure "winnow import (unchanged)" "$BIN" import "$FILE" --db "$DB" --no-score
+if [ "${BENCH_SCORE:-1}" != 0 ]; then
+  echo "scoring (winnow bench score: every text scorer, duplicates, image reuse), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$BIN" bench score --dir "$DATA"
+fi

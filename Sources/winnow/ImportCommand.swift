@@ -9,7 +9,8 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             All or nothing: a bad record stops the import with its file, line and column, and the \
             store stays as it was (unless --skip-invalid). Re-importing an unchanged file does nothing; \
-            a changed one is updated in place, keeping every decision and edit.
+            a changed one is updated in place, keeping every decision and edit. The items added or changed \
+            are then scored (as `winnow score` does; duplicates over the whole store) unless --no-score.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -44,7 +45,10 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Who is importing (default: the login name).")
     var reviewer: String?
 
-    @Flag(help: "Print the report as JSON.")
+    @Flag(name: .customLong("no-score"), help: "Do not score the imported items (run `winnow score` later).")
+    var noScore = false
+
+    @Flag(help: "Print the report as JSON (with a \"scoring\" object when the items were scored).")
     var json = false
 
     func run() throws {
@@ -60,24 +64,48 @@ struct ImportCommand: ParsableCommand {
         options.captions = captions
         options.rejectsPath = skipInvalid
         options.reviewer = reviewer ?? Reviewer.defaultName()
-        let report: ImportReport = try userFacing {
+        let (report, opened): (ImportReport, Store) = try userFacing {
             if let map { options.fieldMap = try FieldMap(parsing: map) }
-            let importer = Importer(store: try store.open())
+            let opened = try store.open()
+            let importer = Importer(store: opened)
             if stderrIsInteractive { importer.onProgress = ProgressLine.show }
             defer { if stderrIsInteractive { ProgressLine.clear() } }
-            return try importer.run(options)
+            return (try importer.run(options), opened)
+        }
+        // The import is committed: a scoring failure is reported, not undone.
+        var scored: ScoringReport?
+        var scoringFailure: String?
+        if !noScore, !report.noOp, let importId = report.importId,
+           report.added + report.changed + report.removed > 0 {
+            let progress: ((ScoringProgress) -> Void)? = stderrIsInteractive ? { ScoreProgressLine.show($0) } : nil
+            defer { if progress != nil { ProgressLine.clear() } }
+            do {
+                let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+                scored = try Scoring.scoreImported(store: opened, importId: importId,
+                                                   options: ScoringOptions(threads: threads), progress: progress)
+            } catch {
+                scoringFailure = "The import is complete, but scoring failed (\(error)); run `winnow score`."
+            }
         }
         if json {
-            print(report.json.jsonText)
+            var object = report.json
+            if let scored, case var .object(fields) = object {
+                fields.set("scoring", scored.json)
+                object = .object(fields)
+            }
+            print(object.jsonText)
         } else {
             print(report.summary)
+            if let scored { print(scored.importSummary) }
         }
+        if let scoringFailure { FileHandle.standardError.write(Data("winnow: \(scoringFailure)\n".utf8)) }
         for warning in report.warnings.prefix(20) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         if report.warnings.count > 20 {
             FileHandle.standardError.write(Data("warning: … and \(report.warnings.count - 20) more\n".utf8))
         }
+        if scoringFailure != nil { throw ExitCode.failure }
     }
 }
 

@@ -219,6 +219,38 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(value(.format, ScoreInput(instruction: "Hi", answer: "Hello")), 0)
     }
 
+    // MARK: Reading stored conversations
+
+    func testStoredConversationsReadAsTheFullParserReadsThem() throws {
+        let written = Conversations.encode([
+            Turn(role: "human", text: "<image>\nWhat is \"this\"?\tA back\\slash, a bell \u{7}, é 中 😀"),
+            Turn(role: "gpt", text: ""),
+        ])
+        let samples = [
+            "[]",
+            written,
+            #"[{"from":"human","value":"\u00e9\u4e2d\n\/"}]"#,
+            #"[{"from":"human","value":"\ud83d\ude00 a surrogate pair"}]"#,
+            #"[{"value":"x","from":"gpt"}]"#,
+            #"[ {"from":"human","value":"spaced"} ]"#,
+            #"[{"from":"human","value":"a","extra":1},{"from":"gpt"}]"#,
+        ]
+        for sample in samples {
+            var copy = sample
+            let read = try copy.withUTF8 { try ConversationReader.turns($0) }
+            XCTAssertEqual(read, try Conversations.decode(sample), sample)
+        }
+        // What Winnow writes takes the fast path, not the full parser.
+        var copy = written
+        XCTAssertNotNil(copy.withUTF8 { ConversationReader.fastTurns($0) })
+    }
+
+    func testOrdinalIsThePositionInAllCases() {
+        for (index, scorer) in BuiltinScorer.allCases.enumerated() {
+            XCTAssertEqual(Int(scorer.ordinal), index, scorer.rawValue)
+        }
+    }
+
     // MARK: Every scorer
 
     func testEveryTextScorerIsDocumentedAndDeterministic() throws {

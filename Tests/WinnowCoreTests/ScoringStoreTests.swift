@@ -104,6 +104,39 @@ final class ScoringStoreTests: XCTestCase {
         XCTAssertTrue(indexes.contains("scores_by_value"))
     }
 
+    func testTruncatedImagesAreUnusable() throws {
+        guard let shared = TestPaths.shared else { throw XCTSkip("../shared/images is not here") }
+        // Given an image folder with a real JPEG and PNG, and copies of them cut in half
+        let scratch = Scratch()
+        let images = scratch.url.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for (name, cut) in [("rocket.jpg", "rocket-cut.jpg"), ("astronaut.png", "astronaut-cut.png")] {
+            let bytes = try Data(contentsOf: shared.appendingPathComponent("images/\(name)"))
+            try bytes.write(to: images.appendingPathComponent(name))
+            try bytes.prefix(bytes.count / 2).write(to: images.appendingPathComponent(cut))
+        }
+        let names = ["rocket.jpg", "rocket-cut.jpg", "astronaut.png", "astronaut-cut.png"]
+        let lines = names.map { record($0, image: $0, instruction: "Describe the picture.", answer: "A picture.") }
+        let store = try scratch.store()
+        var options = ImportOptions(path: scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n"))
+        options.imageRoot = images.path
+        _ = try Importer(store: store).run(options)
+
+        // When the image scorer runs
+        let report = try Scoring(options: ScoringOptions(only: [.image])).scoreAll(store: store)
+
+        // Then the cut files are unusable (truncated), the whole ones fine
+        XCTAssertEqual(report.imagesChecked, 4)
+        let s = try scores(store)
+        XCTAssertEqual(s["rocket.jpg"]?["image"]?.0, 0)
+        XCTAssertEqual(s["astronaut.png"]?["image"]?.0, 0)
+        for cut in ["rocket-cut.jpg", "astronaut-cut.png"] {
+            XCTAssertEqual(s[cut]?["image"]?.0, 1, cut)
+            XCTAssertTrue(s[cut]?["image"]?.1?.contains("\"kind\":\"truncated\"") ?? false, s[cut]?["image"]?.1 ?? "no detail")
+        }
+        XCTAssertEqual(report.bad["image"], 2)
+    }
+
     func testImagesWithoutAFolderAreSkippedAndCounted() throws {
         let scratch = Scratch()
         let store = try makeStore(scratch)

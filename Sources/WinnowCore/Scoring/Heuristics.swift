@@ -90,9 +90,14 @@ enum Lines {
             line.listItem = true  // a) b)
         }
         if !line.listItem, stop - p >= 5 {
-            let word = (0..<5).map { b[p + $0] | 0x20 }
-            if word == Array("step ".utf8) { line.listItem = true }
-            if word == Array("title".utf8) { line.heading = true }
+            // "step " and "title", any case (bytes compared in place: no arrays per line).
+            @inline(__always) func starts(_ word: StaticString) -> Bool {
+                let w = word.utf8Start
+                for k in 0..<5 where b[p + k] | 0x20 != w[k] { return false }
+                return true
+            }
+            if starts("step ") { line.listItem = true }
+            if starts("title") { line.heading = true }
         }
         // Speaker: up to 30 bytes of name without sentence punctuation, then ':' and text.
         if !line.listItem {
@@ -165,7 +170,14 @@ enum Truncation {
             var paren = 0, square = 0, curly = 0, fences = 0, quotes = 0, curlyQuotes = 0
             var i = 0
             while i < end {
-                switch b[i] {
+                let byte = b[i]
+                // Most bytes are none of ( ) [ ] { } " ` and the lead byte of “ ”.
+                guard byte == 0x22 || byte == 0x28 || byte == 0x29 || byte == 0x5B || byte == 0x5D || byte == 0x7B
+                        || byte == 0x7D || byte == 0x60 || byte == 0xE2 else {
+                    i += 1
+                    continue
+                }
+                switch byte {
                 case 0x28: paren += 1
                 case 0x29: paren -= 1
                 case 0x5B: square += 1
@@ -273,7 +285,7 @@ enum OffInstruction {
         matches.removeAll(keepingCapacity: true)
         lexicon.matches(instructionWords, instructionRange, .trigger, into: &matches)
         guard !matches.isEmpty else { return verdict }
-        var triggers = Set<Lexicon.Trigger>()
+        var triggers = TriggerSet()
         var longWeight = 0.0
         for match in matches {
             let phrase = lexicon.phrases[match.phrase]
@@ -371,5 +383,31 @@ enum OffInstruction {
     /// "line one / line two / line three" written on one line.
     static func slashSegments(_ text: String) -> Int {
         text.split(separator: "/").filter { $0.contains(where: { !$0.isWhitespace }) }.count
+    }
+}
+
+/// A set of triggers as bits.
+struct TriggerSet {
+    private var bits: UInt32 = 0
+
+    mutating func insert(_ trigger: Lexicon.Trigger) { bits |= Self.bit(trigger) }
+
+    func contains(_ trigger: Lexicon.Trigger) -> Bool { bits & Self.bit(trigger) != 0 }
+
+    /// A switch, not `allCases.firstIndex(of:)`: `allCases` builds a new array on every call.
+    private static func bit(_ trigger: Lexicon.Trigger) -> UInt32 {
+        switch trigger {
+        case .haiku: return 1 << 0
+        case .limerick: return 1 << 1
+        case .concise: return 1 << 2
+        case .oneSentence: return 1 << 3
+        case .oneWord: return 1 << 4
+        case .shortUnit: return 1 << 5
+        case .list: return 1 << 6
+        case .steps: return 1 << 7
+        case .longForm: return 1 << 8
+        case .longFormWeak: return 1 << 9
+        case .dialogue: return 1 << 10
+        }
     }
 }

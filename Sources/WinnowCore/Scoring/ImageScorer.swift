@@ -1,8 +1,10 @@
 /// The `image` score: reads the image file's header (never decodes it) through
-/// ``ImageFiles/resolve(_:root:)`` and ``ImageFiles/probe(path:)``.
+/// ``ImageFiles/resolve(_:root:)`` and ``ImageFiles/probe(path:)``, then checks that the file
+/// is complete as ``ImageFiles/verifyComplete(_:)`` does (a JPEG reaches its end-of-image
+/// marker, a PNG its IEND chunk), reusing the open file and its first 64 KB.
 ///
 /// - 1: unusable for training — missing, outside the image root, unreadable, unknown format,
-///   truncated or corrupt header.
+///   truncated (the header, or the data before the end marker) or corrupt header.
 /// - 0.5: suspicious — the real format differs from the extension (OCR-VQA's `.jpg` files that
 ///   are GIF or PNG), a side under 32 pixels, an aspect ratio over 5:1, or more pixels than
 ///   the decoder accepts (``ImageFiles/defaultPixelLimit``).
@@ -16,9 +18,12 @@ enum ImageScoring {
 
     static func score(image: String, root: String?) -> ScoreResult {
         let info: ImageInfo
-        do {
+        do throws(ImageProblem) {
             let path = try ImageFiles.resolve(image, root: root)
-            info = try ImageFiles.probe(path: path)
+            let file = try ImageFile(path: path)
+            info = try ImageFiles.probe(file)
+            // gdk-pixbuf decodes a file cut short without an error: training would see a grey half.
+            if try !ImageHeader.isComplete(file, format: info.format) { throw ImageProblem.truncated(image) }
         } catch {
             if case let .tooLarge(_, width, height, _) = error {
                 return ScoreResult(scorer: .image, value: 0.5,

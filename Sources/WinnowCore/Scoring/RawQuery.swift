@@ -51,6 +51,13 @@ final class RawQuery {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// Calls `body` with the column's bytes as text (empty for NULL), valid only inside `body`.
+    @inline(__always) func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let pointer = sqlite3_column_text(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+    }
+
     /// The column as text, "" for NULL.
     @inline(__always) func string(_ column: Int32) -> String {
         text(column) ?? ""

@@ -43,7 +43,8 @@ public struct ScoringReport: Equatable, Sendable {
     public var imagesChecked = 0
     /// Items with an image but no known image folder.
     public var imagesSkipped = 0
-    /// Items at warn (not bad) and at bad level per score, by the built-in profile.
+    /// Items at warn (not bad) and at bad level per score, by the built-in profile; of the
+    /// items scored (an import's items, even though duplicates are rewritten for every item).
     public var warn: [String: Int] = [:]
     public var bad: [String: Int] = [:]
 
@@ -59,6 +60,29 @@ public struct ScoringReport: Equatable, Sendable {
             values: [.number(String(items)), .number(String(rows)), .number(rounded(seconds)),
                      .number(String(Int(itemsPerSecond.rounded()))), .number(String(imagesChecked)),
                      .number(String(imagesSkipped)), counts(warn), counts(bad)]))
+    }
+
+    /// One line for `winnow import`: what was scored and how many items are flagged per score.
+    ///
+    /// `Scored 120 items in 0.4 s: bad caption_leak 3, refusal 1; warn ungrounded 7.`
+    public var importSummary: String {
+        func list(_ counts: [String: Int]) -> String {
+            counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }
+                .joined(separator: ", ")
+        }
+        let bad = list(self.bad)
+        let warn = list(self.warn)
+        var line = String(format: "Scored %@ items in %.1f s: ", grouped(items), seconds)
+        if bad.isEmpty, warn.isEmpty {
+            line += "nothing at warn or bad."
+        } else {
+            line += [bad.isEmpty ? nil : "bad " + bad, warn.isEmpty ? nil : "warn " + warn].compactMap { $0 }
+                .joined(separator: "; ") + "."
+        }
+        if imagesSkipped > 0 {
+            line += " \(grouped(imagesSkipped)) images not checked (no --images folder)."
+        }
+        return line
     }
 
     public var summary: String {
@@ -138,7 +162,7 @@ enum ItemLoader {
         while try rows.step() {
             if rows.int64(5) > 0 { edited = true }
             items.append(LoadedItem(
-                input: ScoreInput(id: rows.int64(0), turns: try Conversations.decode(rows.string(7)), caption: rows.text(3),
+                input: ScoreInput(id: rows.int64(0), turns: try rows.withText(7, ConversationReader.turns), caption: rows.text(3),
                                   image: rows.text(1), formatFlags: FormatFlags(rawValue: Int(rows.int64(4)))),
                 imageRoot: rows.text(2), origId: rows.text(8), target: rows.int64(6) != 0))
         }
@@ -150,7 +174,7 @@ enum ItemLoader {
             edits.bind(2, range.upperBound)
             while try edits.step() {
                 guard let i = index[edits.int64(0)] else { continue }
-                items[i].input.turns = try Conversations.decode(edits.string(1))
+                items[i].input.turns = try edits.withText(1, ConversationReader.turns)
             }
         }
         return items
@@ -158,6 +182,15 @@ enum ItemLoader {
 }
 
 // MARK: - The parallel run
+
+/// One score row of a built-in scorer.
+struct ScoreRow {
+    var item: Int64
+    /// Index in `BuiltinScorer.allCases`.
+    var scorer: UInt8
+    var value: Double
+    var detail: String?
+}
 
 /// Scores of one chunk, ready to write.
 struct ChunkResult {
@@ -168,10 +201,8 @@ struct ChunkResult {
     /// Hash of the image path per item (0 = no image), for image reuse.
     var images: [UInt64] = []
     var fingerprints: [Fingerprint] = []
-    var rowItems: [Int64] = []
-    var rowScorers: [UInt8] = []
-    var rowValues: [Double] = []
-    var rowDetails: [String?] = []
+    /// Score rows, per item in name order (the order of the `scores` primary key).
+    var rows: [ScoreRow] = []
     var imagesChecked = 0
     var imagesSkipped = 0
 }
@@ -239,6 +270,13 @@ final class ChunkExchange: @unchecked Sendable {
 }
 
 final class ScoringRun {
+    /// Page cache sizes (SQLite's `cache_size`, negative = KiB) while scoring: the store's
+    /// default, a small one for the reading threads and a middle one for the writer, so that
+    /// `winnow import` followed by scoring stays within its memory bound.
+    static let defaultCache = -65536
+    static let readerCache = -4096
+    static let writerCache = -32768
+
     let store: Store
     let options: ScoringOptions
     let importId: Int64?
@@ -267,6 +305,8 @@ final class ScoringRun {
     /// Everything the corpus pass needs of every live item, in id order.
     struct Corpus {
         var ids: [Int64] = []
+        /// Items this run scores (the others are read for their fingerprints only).
+        var targets: [Bool] = []
         var origIds: [String?] = []
         var images: [UInt64] = []
         var exactInstruction: [UInt64] = []
@@ -278,6 +318,7 @@ final class ScoringRun {
 
         mutating func reserve(_ count: Int) {
             ids.reserveCapacity(count)
+            targets.reserveCapacity(count)
             origIds.reserveCapacity(count)
             images.reserveCapacity(count)
             exactInstruction.reserveCapacity(count)
@@ -290,6 +331,7 @@ final class ScoringRun {
 
         mutating func append(_ result: ChunkResult) {
             ids.append(contentsOf: result.ids)
+            targets.append(contentsOf: result.targets)
             origIds.append(contentsOf: result.origIds)
             images.append(contentsOf: result.images)
             for fingerprint in result.fingerprints {
@@ -318,9 +360,31 @@ final class ScoringRun {
         let chunks = Int((high - low) / chunkSize) + 1
         let perItem = options.selected.filter { $0.kind != .corpus }
         let corpusScorers = options.selected.filter { $0.kind == .corpus }
+        // The items an import added or changed (its other items are not rescored).
+        var targets = total
+        if let importId {
+            targets = try store.read { db in
+                try Int.fetchOne(db, sql: "SELECT added + changed FROM imports WHERE id = ?", arguments: [importId])
+            } ?? total
+        }
         // Rebuilding the value index once is cheaper than keeping it up to date row by row
-        // when the whole store is scored.
-        let rebuildIndex = importId == nil && total >= 20_000 && !perItem.isEmpty
+        // when most of the store is scored (a whole-store run, or an import that is most of it).
+        let rebuildIndex = !perItem.isEmpty && targets >= 20_000 && (importId == nil || targets * 2 >= total)
+        // Debian's SQLite is built with SECURE_DELETE, which overwrites every freed page with
+        // zeros: for the old scores and index pages of a run that is pure extra writing.
+        let secureDelete = try store.pool.writeWithoutTransaction { db in
+            defer {
+                try? db.execute(sql: "PRAGMA secure_delete = OFF")
+                try? db.execute(sql: "PRAGMA cache_size = \(Self.writerCache)")
+            }
+            return try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 0
+        }
+        defer {
+            try? store.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA secure_delete = \(secureDelete)")
+                try db.execute(sql: "PRAGMA cache_size = \(Self.defaultCache)")
+            }
+        }
         if rebuildIndex {
             try store.write { db in try db.execute(sql: "DROP INDEX IF EXISTS scores_by_value") }
         }
@@ -331,24 +395,24 @@ final class ScoringRun {
 
         var corpus = Corpus()
         if wantsCorpus { corpus.reserve(total) }
-        var phase = Date()
+        var phase = PhaseClock()
         if !perItem.isEmpty || wantsCorpus {
             try scoreItems(chunks: chunks, low: low, chunkSize: chunkSize, total: total, perItem: perItem,
                            corpusScorers: corpusScorers, corpus: &corpus, report: &report)
         }
-        timing("pass 1 (read, score, write)", phase)
-        phase = Date()
+        phase.report("pass 1 (read, score, write)")
+        phase = PhaseClock()
         if wantsCorpus {
             progress?(ScoringProgress(phase: "duplicates", done: 0, total: corpus.ids.count))
             try writeCorpusScores(corpus, report: &report)
         }
-        timing("corpus scores", phase)
-        phase = Date()
+        phase.report("corpus scores")
+        phase = PhaseClock()
         if rebuildIndex {
             progress?(ScoringProgress(phase: "index", done: 0, total: 1))
             try createValueIndex()
         }
-        timing("index", phase)
+        phase.report("index")
         for (index, scorer) in BuiltinScorer.allCases.enumerated() where warnCounts[index] + badCounts[index] > 0 {
             report.warn[scorer.rawValue, default: 0] += warnCounts[index]
             report.bad[scorer.rawValue, default: 0] += badCounts[index]
@@ -400,17 +464,27 @@ final class ScoringRun {
         }
         // Old rows of the scorers being run go first (a score that no longer applies, e.g.
         // ungrounded without a caption, must not linger). Image scores are replaced, not
-        // deleted: a run without an image folder keeps them. A whole-store run also clears the
-        // corpus scores here, range by range, which is far cheaper than by name later.
-        var cleared = perItem.filter { $0 != .image }
-        if importId == nil { cleared += corpusScorers }
-        let names = cleared.map(\.rawValue)
-        let marks = names.map { _ in "?" }.joined(separator: ",")
-        let deleteRange = "DELETE FROM scores WHERE item_id >= ? AND item_id < ? AND name IN (\(marks))"
-        let deleteItem = "DELETE FROM scores WHERE item_id = ? AND name IN (\(marks))"
+        // deleted: a run without an image folder keeps them. The corpus scores of every item
+        // are rewritten, so they are cleared here too, range by range (far cheaper than by
+        // name later); an import's run clears the per-item scores of its own items only.
+        func marks(_ names: [String]) -> String { names.map { _ in "?" }.joined(separator: ",") }
+        var itemNames = perItem.filter { $0 != .image }.map(\.rawValue)
+        var rangeNames = corpusScorers.map(\.rawValue)
+        if importId == nil {
+            rangeNames += itemNames
+            itemNames = []
+        }
+        let deleteRange = "DELETE FROM scores WHERE item_id >= ? AND item_id < ? AND name IN (\(marks(rangeNames)))"
+        let deleteTargets = """
+            DELETE FROM scores WHERE item_id >= ? AND item_id < ? AND name IN (\(marks(itemNames)))
+              AND item_id IN (SELECT id FROM items WHERE id >= ? AND id < ? AND import_id = ?)
+            """
         var index = 0
         var waited = 0.0
-        defer { timing("writer waiting for scores", Date(timeIntervalSinceNow: -waited)) }
+        let writerCPU = PhaseClock.threadCPU()
+        defer {
+            PhaseClock.log(String(format: "writer waited %.2f s for scores, used %.2f s CPU", waited, PhaseClock.threadCPU() - writerCPU))
+        }
         while index < chunks {
             try bulkWrite { db in
                 let insert = try ScoreWriter(db)
@@ -421,21 +495,18 @@ final class ScoringRun {
                     waited += Date().timeIntervalSince(waitStart)
                     index += 1
                     if wantsCorpus { corpus.append(result) }
-                    if !names.isEmpty {
-                        if importId == nil {
-                            try db.execute(sql: deleteRange, arguments: StatementArguments([result.range.lowerBound, result.range.upperBound] + names))
-                        } else {
-                            for (id, target) in zip(result.ids, result.targets) where target {
-                                try db.execute(sql: deleteItem, arguments: StatementArguments([id] + names))
-                            }
-                        }
+                    let lower = result.range.lowerBound, upper = result.range.upperBound
+                    if !rangeNames.isEmpty {
+                        try db.cachedStatement(sql: deleteRange).execute(arguments: StatementArguments([lower, upper] + rangeNames))
                     }
-                    for row in result.rowItems.indices {
-                        let scorer = Int(result.rowScorers[row])
-                        try write(insert, item: result.rowItems[row], scorer: scorer, value: result.rowValues[row],
-                                  detail: result.rowDetails[row])
+                    if !itemNames.isEmpty, let importId {
+                        try db.cachedStatement(sql: deleteTargets)
+                            .execute(arguments: StatementArguments([lower, upper] + itemNames + [lower, upper, importId]))
                     }
-                    report.rows += result.rowItems.count
+                    for row in result.rows {
+                        try write(insert, item: row.item, scorer: Int(row.scorer), value: row.value, detail: row.detail)
+                    }
+                    report.rows += result.rows.count
                     report.items += result.targets.filter { $0 }.count
                     report.imagesChecked += result.imagesChecked
                     report.imagesSkipped += result.imagesSkipped
@@ -446,9 +517,12 @@ final class ScoringRun {
         }
     }
 
+    /// Writes one row and counts its level (for the items this run scores: `counted`).
     @inline(__always)
-    private func write(_ insert: ScoreWriter, item: Int64, scorer: Int, value: Double, detail: String?) throws {
+    private func write(_ insert: ScoreWriter, item: Int64, scorer: Int, value: Double, detail: String?,
+                       counted: Bool = true) throws {
         try insert.add(item: item, builtin: scorer, value: value, detail: detail)
+        guard counted else { return }
         switch thresholds[scorer].level(value) {
         case .bad: badCounts[scorer] += 1
         case .warn: warnCounts[scorer] += 1
@@ -456,21 +530,23 @@ final class ScoringRun {
         }
     }
 
-    private func timing(_ phase: String, _ start: Date) {
-        if ProcessInfo.processInfo.environment["WINNOW_SCORE_TIMING"] != nil {
-            FileHandle.standardError.write(Data(String(format: "timing: %@ %.2f s\n", phase, Date().timeIntervalSince(start)).utf8))
-        }
-    }
-
     /// Duplicates and image reuse over every live item, written in item order.
     private func writeCorpusScores(_ corpus: Corpus, report: inout ScoringReport) throws {
         let count = corpus.ids.count
-        let instruction = options.wants(.dupInstruction)
-            ? DuplicateFinder.nearest(exact: corpus.exactInstruction, signatures: corpus.signatureInstruction,
-                                      hasSignature: corpus.hasInstructionSignature) : []
-        let answer = options.wants(.dupAnswer)
-            ? DuplicateFinder.nearest(exact: corpus.exactAnswer, signatures: corpus.signatureAnswer,
-                                      hasSignature: corpus.hasAnswerSignature) : []
+        // Instructions and answers are searched at the same time, one per core.
+        let found = NearestPair()
+        let options = self.options
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            if side == 0, options.wants(.dupInstruction) {
+                found.instruction = DuplicateFinder.nearest(exact: corpus.exactInstruction, signatures: corpus.signatureInstruction,
+                                                            hasSignature: corpus.hasInstructionSignature)
+            } else if side == 1, options.wants(.dupAnswer) {
+                found.answer = DuplicateFinder.nearest(exact: corpus.exactAnswer, signatures: corpus.signatureAnswer,
+                                                       hasSignature: corpus.hasAnswerSignature)
+            }
+        }
+        let instruction = found.instruction
+        let answer = found.answer
         var reuse: [UInt64: Int32] = [:]
         if options.wants(.imageReuse) {
             reuse.reserveCapacity(count)
@@ -489,29 +565,25 @@ final class ScoringRun {
         while start < count {
             let end = min(count, start + 100_000)
             try bulkWrite { db in
-                if start == 0, importId != nil {
-                    // Only part of the store was cleared in pass 1.
-                    for scorer in options.selected where scorer.kind == .corpus {
-                        try db.execute(sql: "DELETE FROM scores WHERE name = ?", arguments: [scorer.rawValue])
-                    }
-                }
                 let insert = try ScoreWriter(db)
                 for i in start..<end {
                     let id = corpus.ids[i]
+                    let counted = corpus.targets[i]
                     if !instruction.isEmpty {
                         let near = instruction[i]
                         try write(insert, item: id, scorer: dupInstruction, value: near.other >= 0 ? Double(near.similarity) : 0,
-                                  detail: detail(near))
+                                  detail: detail(near), counted: counted)
                         report.rows += 1
                     }
                     if !answer.isEmpty {
                         let near = answer[i]
                         try write(insert, item: id, scorer: dupAnswer, value: near.other >= 0 ? Double(near.similarity) : 0,
-                                  detail: detail(near))
+                                  detail: detail(near), counted: counted)
                         report.rows += 1
                     }
                     if options.wants(.imageReuse), corpus.images[i] != 0 {
-                        try write(insert, item: id, scorer: imageReuse, value: Double((reuse[corpus.images[i]] ?? 1) - 1), detail: nil)
+                        try write(insert, item: id, scorer: imageReuse, value: Double((reuse[corpus.images[i]] ?? 1) - 1), detail: nil,
+                                  counted: counted)
                         report.rows += 1
                     }
                 }
@@ -520,6 +592,12 @@ final class ScoringRun {
             start = end
         }
     }
+}
+
+/// The two results of the duplicate search, filled from two threads (each writes its own).
+final class NearestPair: @unchecked Sendable {
+    var instruction: [DuplicateFinder.Nearest] = []
+    var answer: [DuplicateFinder.Nearest] = []
 }
 
 /// What each scoring thread does: take a chunk, read it, score it, hand it over.
@@ -552,30 +630,36 @@ final class ChunkWork: @unchecked Sendable {
 
     func loop() {
         let scorer = TextScorer()
-        let scorerIndex = Dictionary(uniqueKeysWithValues: BuiltinScorer.allCases.enumerated().map { ($1, UInt8($0)) })
+        // Rows are handed over in primary-key order (item, name): SQLite then appends them
+        // instead of searching the tree for each.
+        let nameRank = BuiltinScorer.allCases.map { scorer in
+            UInt8(BuiltinScorer.allCases.map(\.rawValue).sorted().firstIndex(of: scorer.rawValue) ?? 0)
+        }
         var loading = 0.0
         var scoring = 0.0
-        defer {
-            if ProcessInfo.processInfo.environment["WINNOW_SCORE_TIMING"] != nil {
-                FileHandle.standardError.write(Data(String(format: "timing: worker load %.2f s, score %.2f s\n", loading, scoring).utf8))
-            }
-        }
+        defer { PhaseClock.log(String(format: "worker CPU: load %.2f s, score %.2f s", loading, scoring)) }
         while let chunk = exchange.take() {
             do {
-                let t0 = Date()
+                let t0 = PhaseClock.threadCPU()
                 let lower = low + Int64(chunk) * chunkSize
                 let range = lower..<(lower + chunkSize)
                 let items = try store.read { db in
-                    try ItemLoader.load(db, range: range, importId: importId, onlyTargets: !wantsCorpus)
+                    // Items are read once, in order: a big page cache per reading thread would
+                    // only add to the memory (the store's default is 64 MB per connection).
+                    try db.execute(sql: "PRAGMA cache_size = \(ScoringRun.readerCache)")
+                    defer { try? db.execute(sql: "PRAGMA cache_size = \(ScoringRun.defaultCache)") }
+                    return try ItemLoader.load(db, range: range, importId: importId, onlyTargets: !wantsCorpus)
                 }
-                let t1 = Date()
-                loading += t1.timeIntervalSince(t0)
-                defer { scoring += Date().timeIntervalSince(t1) }
+                let t1 = PhaseClock.threadCPU()
+                loading += t1 - t0
+                defer { scoring += PhaseClock.threadCPU() - t1 }
                 var result = ChunkResult(range: range)
                 result.ids.reserveCapacity(items.count)
-                result.rowItems.reserveCapacity(items.count * 14)
+                result.rows.reserveCapacity(items.count * 14)
                 var fingerprint = Fingerprint()
                 for item in items {
+                    let firstRow = result.rows.count
+                    defer { Self.sortRows(&result.rows, from: firstRow, rank: nameRank) }
                     result.ids.append(item.input.id)
                     result.targets.append(item.target)
                     if wantsCorpus {
@@ -587,10 +671,8 @@ final class ChunkWork: @unchecked Sendable {
                         fingerprint = Fingerprint()
                         withUnsafeMutablePointer(to: &fingerprint) { pointer in
                             scorer.score(item.input, only: selection, fingerprint: wantsDuplicates ? pointer : nil) { score in
-                                result.rowItems.append(item.input.id)
-                                result.rowScorers.append(scorerIndex[score.scorer] ?? 0)
-                                result.rowValues.append(score.value)
-                                result.rowDetails.append(score.detail)
+                                result.rows.append(ScoreRow(item: item.input.id, scorer: score.scorer.ordinal,
+                                                            value: score.value, detail: score.detail))
                             }
                         }
                         if wantsCorpus { result.fingerprints.append(fingerprint) }
@@ -604,10 +686,8 @@ final class ChunkWork: @unchecked Sendable {
                         }
                         let score = ImageScoring.score(image: image, root: root)
                         result.imagesChecked += 1
-                        result.rowItems.append(item.input.id)
-                        result.rowScorers.append(scorerIndex[.image] ?? 0)
-                        result.rowValues.append(score.value)
-                        result.rowDetails.append(score.detail)
+                        result.rows.append(ScoreRow(item: item.input.id, scorer: BuiltinScorer.image.ordinal,
+                                                    value: score.value, detail: score.detail))
                     }
                 }
                 exchange.put(chunk, result)
@@ -616,5 +696,52 @@ final class ChunkWork: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Sorts `rows[first...]` (one item's, at most 16) by name.
+    @inline(__always)
+    static func sortRows(_ rows: inout [ScoreRow], from first: Int, rank: [UInt8]) {
+        var i = first + 1
+        while i < rows.count {
+            let row = rows[i]
+            let key = rank[Int(row.scorer)]
+            var j = i
+            while j > first, rank[Int(rows[j - 1].scorer)] > key {
+                rows[j] = rows[j - 1]
+                j -= 1
+            }
+            rows[j] = row
+            i += 1
+        }
+    }
+}
+
+/// Wall and CPU time of a phase, written to stderr when `WINNOW_SCORE_TIMING` is set (for
+/// finding where a run's time goes on a busy machine, where wall time alone says little).
+struct PhaseClock {
+    static let enabled = ProcessInfo.processInfo.environment["WINNOW_SCORE_TIMING"] != nil
+    let wall = Date()
+    let cpu = PhaseClock.processCPU()
+
+    func report(_ phase: String) {
+        Self.log(String(format: "%@: %.2f s wall, %.2f s CPU (all threads)", phase, Date().timeIntervalSince(wall),
+                        Self.processCPU() - cpu))
+    }
+
+    static func log(_ line: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("timing: \(line)\n".utf8))
+    }
+
+    /// CPU seconds of the calling thread.
+    static func threadCPU() -> Double { seconds(CLOCK_THREAD_CPUTIME_ID) }
+
+    /// CPU seconds of the whole process.
+    static func processCPU() -> Double { seconds(CLOCK_PROCESS_CPUTIME_ID) }
+
+    private static func seconds(_ clock: clockid_t) -> Double {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -154,31 +154,28 @@ enum Stemmer {
         var n = count
         guard n > 3 else { return n }
         for i in 0..<n where w[i] >= 0x80 { return n }
-        @inline(__always) func ends(_ suffix: StaticString) -> Bool {
-            let len = suffix.utf8CodeUnitCount
-            guard n > len else { return false }
-            let p = suffix.utf8Start
-            for i in 0..<len where w[n - len + i] != UInt32(p[i]) { return false }
-            return true
-        }
+        let s: UInt32 = 0x73, e: UInt32 = 0x65, i: UInt32 = 0x69, d: UInt32 = 0x64, y: UInt32 = 0x79
+        let l: UInt32 = 0x6C, g: UInt32 = 0x67, h: UInt32 = 0x68, u: UInt32 = 0x75
         // Plurals.
-        if ends("ies"), n > 4 {
+        if n > 4, w[n - 1] == s, w[n - 2] == e, w[n - 3] == i {
             n -= 2
-            w[n - 1] = 0x79  // y
-        } else if ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes") {
-            n -= 2
-        } else if w[n - 1] == 0x73, w[n - 2] != 0x73, w[n - 2] != 0x75, w[n - 2] != 0x69 {
+            w[n - 1] = y  // -ies -> -y
+        } else if w[n - 1] == s, w[n - 2] == e,
+                  (n > 4 && ((w[n - 3] == s && w[n - 4] == s) || (w[n - 3] == h && (w[n - 4] == s || w[n - 4] == 0x63))))
+                    || w[n - 3] == 0x78 || w[n - 3] == 0x7A {
+            n -= 2  // -sses, -shes, -ches (5 letters or more), -xes, -zes
+        } else if w[n - 1] == s, w[n - 2] != s, w[n - 2] != u, w[n - 2] != i {
             n -= 1
         }
         // Verb and adverb endings.
-        if n >= 6, ends("ing") {
+        if n >= 6, w[n - 3] == i, w[n - 2] == 0x6E, w[n - 1] == g {
             n -= 3
-        } else if n >= 5, ends("ed") {
+        } else if n >= 5, w[n - 2] == e, w[n - 1] == d {
             n -= 2
-        } else if n >= 5, ends("ly") {
+        } else if n >= 5, w[n - 2] == l, w[n - 1] == y {
             n -= 2
         }
-        if n >= 4, w[n - 1] == 0x65 { n -= 1 }  // final e
+        if n >= 4, w[n - 1] == e { n -= 1 }  // final e
         if n >= 4, w[n - 1] == w[n - 2], !isVowel(w[n - 1]) { n -= 1 }  // doubled consonant
         return n
     }
@@ -239,20 +236,20 @@ struct TextAnalysis {
     /// Tokenises `text` and appends its words (and their stems and shapes when `stems`).
     /// `buffer` holds ``maxWord`` scalars of scratch space.
     mutating func add(_ text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
+        add(text, stems: stems, skipImageTokens: false, buffer: buffer)
+    }
+
+    /// Tokenises `text`, skipping every `<image>` token (as white space).
+    mutating func add(instruction text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
+        add(text, stems: stems, skipImageTokens: true, buffer: buffer)
+    }
+
+    private mutating func add(_ text: String, stems: Bool, skipImageTokens: Bool, buffer: UnsafeMutablePointer<UInt32>) {
         textStarts.append(words.count)
         let before = scalars
         var copy = text
-        copy.withUTF8 { tokenize($0, wantStems: stems, buffer: buffer) }
+        copy.withUTF8 { tokenize($0, wantStems: stems, skipImageTokens: skipImageTokens, buffer: buffer) }
         textScalars.append(scalars - before)
-    }
-
-    /// Tokenises `text`, skipping every `<image>` token.
-    mutating func add(instruction text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
-        if text.utf8.count >= 7, text.occurrences(of: imageToken) > 0 {
-            add(text.replacingAll(imageToken, with: " "), stems: stems, buffer: buffer)
-        } else {
-            add(text, stems: stems, buffer: buffer)
-        }
     }
 
     /// For building tables: allocates its own scratch space.
@@ -282,7 +279,8 @@ struct TextAnalysis {
         shapes.append((digit ? 1 : 0) | (letters >= 3 ? 2 : 0))
     }
 
-    private mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, wantStems: Bool, buffer: UnsafeMutablePointer<UInt32>) {
+    private mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, wantStems: Bool, skipImageTokens: Bool,
+                                   buffer: UnsafeMutablePointer<UInt32>) {
         guard let p = bytes.baseAddress else { return }
         let n = bytes.count
         var words = self.words
@@ -313,26 +311,62 @@ struct TextAnalysis {
             var s = UInt32(b0)
             var kind: ScalarClass
             if b0 < 0x80 {
-                i += 1
                 let lower = s | 0x20
                 if lower >= 0x61 && lower <= 0x7A {
-                    // ASCII letter: the hot path.
+                    // A run of ASCII letters: the hot path.
                     if apostrophe {
                         if wantStems, length < maxWord { buffer[length] = 0x27 }
                         hash = WordHash.step(hash, 0x27)
                         length += 1
                         apostrophe = false
                     }
-                    if wantStems, length < maxWord { buffer[length] = lower }
-                    hash = WordHash.step(hash, lower)
-                    length += 1
-                    letters += 1
-                    latin += 1
-                    visible += 1
-                    scalars += 1
-                    previous = s
+                    var h = hash
+                    var j = i
+                    if wantStems {
+                        while j < n {
+                            let c = UInt32(p[j] | 0x20)
+                            guard c >= 0x61, c <= 0x7A, p[j] >= 0x41 else { break }
+                            if length + (j - i) < maxWord { buffer[length + (j - i)] = c }
+                            h = (h ^ UInt64(c)) &* WordHash.prime
+                            j += 1
+                        }
+                    } else {
+                        while j < n {
+                            let c = p[j] | 0x20
+                            guard c >= 0x61, c <= 0x7A, p[j] >= 0x41 else { break }
+                            h = (h ^ UInt64(c)) &* WordHash.prime
+                            j += 1
+                        }
+                    }
+                    let run = j - i
+                    hash = h
+                    length += run
+                    letters += run
+                    latin += run
+                    visible += run
+                    scalars += run
+                    previous = UInt32(p[j - 1])
+                    i = j
                     continue
                 }
+                if skipImageTokens, b0 == 0x3C, i + 7 <= n, p[i + 1] == 0x69, p[i + 2] == 0x6D, p[i + 3] == 0x61,
+                   p[i + 4] == 0x67, p[i + 5] == 0x65, p[i + 6] == 0x3E {
+                    // "<image>" counts as a space.
+                    i += 7
+                    scalars += 1
+                    if length > 0 {
+                        Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
+                                    buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                        length = 0
+                        hash = WordHash.offset
+                        letters = 0
+                        digit = false
+                        apostrophe = false
+                    }
+                    previous = 0x20
+                    continue
+                }
+                i += 1
                 if s == 0x20 || s == 0x0A {
                     scalars += 1
                     if length > 0 {
@@ -507,9 +541,10 @@ final class WordTable: @unchecked Sendable {
 }
 
 /// A reusable set of 64-bit hashes: clearing is O(1) (a generation counter).
-struct HashSet64 {
-    private var keys: [UInt64]
-    private var stamps: [UInt32]
+final class HashSet64 {
+    private var keys: UnsafeMutablePointer<UInt64>
+    private var stamps: UnsafeMutablePointer<UInt32>
+    private var size: Int
     private var generation: UInt32 = 1
     private var mask: Int
     private(set) var count = 0
@@ -517,15 +552,23 @@ struct HashSet64 {
     init(capacity: Int = 1024) {
         var size = 64
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        stamps = [UInt32](repeating: 0, count: size)
+        self.size = size
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        stamps = .allocate(capacity: size)
+        stamps.initialize(repeating: 0, count: size)
         mask = size - 1
     }
 
-    mutating func removeAll() {
+    deinit {
+        keys.deallocate()
+        stamps.deallocate()
+    }
+
+    func removeAll() {
         generation &+= 1
         if generation == 0 {
-            for i in stamps.indices { stamps[i] = 0 }
+            stamps.update(repeating: 0, count: size)
             generation = 1
         }
         count = 0
@@ -533,8 +576,8 @@ struct HashSet64 {
 
     /// Inserts; returns true when the key was new.
     @discardableResult
-    mutating func insert(_ key: UInt64) -> Bool {
-        if count * 2 >= keys.count { grow() }
+    func insert(_ key: UInt64) -> Bool {
+        if count * 2 >= size { grow() }
         var slot = Int(truncatingIfNeeded: key) & mask
         while stamps[slot] == generation {
             if keys[slot] == key { return false }
@@ -555,11 +598,17 @@ struct HashSet64 {
         return false
     }
 
-    private mutating func grow() {
-        let old = (0..<keys.count).compactMap { stamps[$0] == generation ? keys[$0] : nil }
-        let size = keys.count * 2
-        keys = [UInt64](repeating: 0, count: size)
-        stamps = [UInt32](repeating: 0, count: size)
+    private func grow() {
+        var old: [UInt64] = []
+        old.reserveCapacity(count)
+        for i in 0..<size where stamps[i] == generation { old.append(keys[i]) }
+        keys.deallocate()
+        stamps.deallocate()
+        size *= 2
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        stamps = .allocate(capacity: size)
+        stamps.initialize(repeating: 0, count: size)
         mask = size - 1
         generation = 1
         count = 0

@@ -12,9 +12,10 @@ public final class TextScorer {
     private var instruction = TextAnalysis()
     private var answer = TextAnalysis()
     private var caption = TextAnalysis()
-    private var known = HashSet64(capacity: 1024)
-    private var seen = HashSet64(capacity: 1024)
-    private var counter = HashCounter(capacity: 4096)
+    private let known = HashSet64(capacity: 1024)
+    private let seen = HashSet64(capacity: 1024)
+    private let counter = HashCounter(capacity: 4096)
+    private let grams = GramCounter()
     private var matches: [Lexicon.Match] = []
     private var humanTexts: [String] = []
     private var gptTexts: [String] = []
@@ -40,7 +41,13 @@ public final class TextScorer {
     /// the item's duplicate fingerprints when `fingerprint` is given.
     func score(_ input: ScoreInput, only: Set<BuiltinScorer>?, fingerprint: UnsafeMutablePointer<Fingerprint>? = nil,
                emit: (ScoreResult) -> Void) {
-        func wants(_ scorer: BuiltinScorer) -> Bool { only?.contains(scorer) ?? true }
+        var mask: UInt32 = 0
+        if let only {
+            for scorer in only { mask |= scorer.bit }
+        } else {
+            mask = .max
+        }
+        func wants(_ scorer: BuiltinScorer) -> Bool { mask & scorer.bit != 0 }
         let grounding = wants(.ungrounded) && input.caption?.contains(where: { !$0.isWhitespace }) == true
         analyse(input, stems: grounding)
 
@@ -143,7 +150,10 @@ public final class TextScorer {
         let words = wordRepetition(n: 3)
         var chars = 0.0
         var total = 0
-        counter.removeAll()
+        var bytes = 0
+        for text in gptTexts { bytes += text.utf8.count }
+        grams.reset(expected: bytes)
+        let grams = self.grams
         for text in gptTexts {
             var copy = text
             copy.withUTF8 { bytes in
@@ -157,14 +167,14 @@ public final class TextScorer {
                     h = h &* base &+ UInt64(bytes[i]) &+ 1
                     if i >= 10 { h &-= power &* (UInt64(bytes[i - 10]) &+ 1) }
                     if i >= 9 {
-                        counter.add(WordHash.finish(h))
+                        grams.add(WordHash.finish(h))
                         total += 1
                     }
                 }
             }
         }
         if total >= 50 {
-            chars = counter.topRepeatedShare(total: total)
+            chars = grams.topRepeatedShare(total: total)
         }
         let value = max(words, chars)
         let detail = value >= 0.1 ? "{\"word3\":\(rounded(words)),\"char10\":\(rounded(chars))}" : nil
@@ -330,35 +340,48 @@ func rounded(_ value: Double) -> String {
 }
 
 /// Counts 64-bit keys in a reusable open-addressing table.
-struct HashCounter {
-    private var keys: [UInt64]
-    private var counts: [UInt32]
-    private var stamps: [UInt32]
+final class HashCounter {
+    private var keys: UnsafeMutablePointer<UInt64>
+    private var counts: UnsafeMutablePointer<UInt32>
+    private var stamps: UnsafeMutablePointer<UInt32>
+    private var used: UnsafeMutablePointer<Int32>
+    private var size: Int
     private var generation: UInt32 = 1
     private var mask: Int
-    private var used: [Int] = []
+    private var usedCount = 0
 
     init(capacity: Int) {
         var size = 64
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        counts = [UInt32](repeating: 0, count: size)
-        stamps = [UInt32](repeating: 0, count: size)
+        self.size = size
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        counts = .allocate(capacity: size)
+        counts.initialize(repeating: 0, count: size)
+        stamps = .allocate(capacity: size)
+        stamps.initialize(repeating: 0, count: size)
+        used = .allocate(capacity: size)
         mask = size - 1
-        used.reserveCapacity(capacity)
     }
 
-    mutating func removeAll() {
+    deinit {
+        keys.deallocate()
+        counts.deallocate()
+        stamps.deallocate()
+        used.deallocate()
+    }
+
+    func removeAll() {
         generation &+= 1
         if generation == 0 {
-            for i in stamps.indices { stamps[i] = 0 }
+            stamps.update(repeating: 0, count: size)
             generation = 1
         }
-        used.removeAll(keepingCapacity: true)
+        usedCount = 0
     }
 
-    @inline(__always) mutating func add(_ key: UInt64) {
-        if used.count * 2 >= keys.count { grow() }
+    @inline(__always) func add(_ key: UInt64) {
+        if usedCount * 2 >= size { grow() }
         var slot = Int(truncatingIfNeeded: key) & mask
         while stamps[slot] == generation {
             if keys[slot] == key {
@@ -370,13 +393,17 @@ struct HashCounter {
         stamps[slot] = generation
         keys[slot] = key
         counts[slot] = 1
-        used.append(slot)
+        used[usedCount] = Int32(slot)
+        usedCount += 1
     }
 
     /// The occurrences of keys seen more than once.
     func occurrencesOfRepeated() -> Int {
         var sum = 0
-        for slot in used where counts[slot] > 1 { sum += Int(counts[slot]) }
+        for k in 0..<usedCount {
+            let c = counts[Int(used[k])]
+            if c > 1 { sum += Int(c) }
+        }
         return sum
     }
 
@@ -384,31 +411,174 @@ struct HashCounter {
     /// frequent keys (only keys seen more than once) over all occurrences.
     func topRepeatedShare(total: Int) -> Double {
         var repeated: [UInt32] = []
-        for slot in used where counts[slot] > 1 { repeated.append(counts[slot]) }
+        for k in 0..<usedCount {
+            let c = counts[Int(used[k])]
+            if c > 1 { repeated.append(c) }
+        }
         guard !repeated.isEmpty, total > 0 else { return 0 }
-        let take = min(Int(Double(used.count).squareRoot()), repeated.count)
+        let take = min(Int(Double(usedCount).squareRoot()), repeated.count)
         repeated.sort(by: >)
         var sum = 0
         for i in 0..<take { sum += Int(repeated[i]) }
         return Double(sum) / Double(total)
     }
 
-    private mutating func grow() {
-        let live = used.map { (keys[$0], counts[$0]) }
-        let size = keys.count * 2
-        keys = [UInt64](repeating: 0, count: size)
-        counts = [UInt32](repeating: 0, count: size)
-        stamps = [UInt32](repeating: 0, count: size)
+    private func grow() {
+        var live: [(UInt64, UInt32)] = []
+        live.reserveCapacity(usedCount)
+        for k in 0..<usedCount {
+            let slot = Int(used[k])
+            live.append((keys[slot], counts[slot]))
+        }
+        keys.deallocate()
+        counts.deallocate()
+        stamps.deallocate()
+        used.deallocate()
+        size *= 2
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        counts = .allocate(capacity: size)
+        counts.initialize(repeating: 0, count: size)
+        stamps = .allocate(capacity: size)
+        stamps.initialize(repeating: 0, count: size)
+        used = .allocate(capacity: size)
         mask = size - 1
         generation = 1
-        used.removeAll(keepingCapacity: true)
+        usedCount = 0
         for (key, count) in live {
             var slot = Int(truncatingIfNeeded: key) & mask
             while stamps[slot] == generation { slot = (slot + 1) & mask }
             stamps[slot] = generation
             keys[slot] = key
             counts[slot] = count
-            used.append(slot)
+            used[usedCount] = Int32(slot)
+            usedCount += 1
         }
+    }
+}
+
+extension BuiltinScorer {
+    /// The position in `allCases` (the bit's position), without a search or a hash.
+    var ordinal: UInt8 { UInt8(bit.trailingZeroBitCount) }
+
+    /// A bit per scorer, for fast membership tests.
+    var bit: UInt32 {
+        switch self {
+        case .captionLeak: return 1 << 0
+        case .refusal: return 1 << 1
+        case .wordsInstruction: return 1 << 2
+        case .wordsAnswer: return 1 << 3
+        case .turns: return 1 << 4
+        case .tokensEst: return 1 << 5
+        case .repetition: return 1 << 6
+        case .truncated: return 1 << 7
+        case .ungrounded: return 1 << 8
+        case .offInstruction: return 1 << 9
+        case .language: return 1 << 10
+        case .format: return 1 << 11
+        case .image: return 1 << 12
+        case .dupInstruction: return 1 << 13
+        case .dupAnswer: return 1 << 14
+        case .imageReuse: return 1 << 15
+        }
+    }
+}
+
+/// Counts the character n-grams of a text: one 64-bit slot per n-gram (32-bit key, 32-bit
+/// count), a table sized to the text and cleared per use. It also keeps how many n-grams
+/// occur more than once and how often, so that the usual case — no more repeated n-grams
+/// than are summed — needs no pass over the table.
+final class GramCounter {
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
+    private var size = 64
+    private var mask = 63
+    private(set) var distinct = 0
+    /// N-grams seen more than once, and their occurrences.
+    private var repeatedDistinct = 0
+    private var repeatedOccurrences = 0
+    /// How many repeated n-grams have each count below ``histogramSize`` (scratch).
+    private var histogram = [Int](repeating: 0, count: GramCounter.histogramSize)
+    private var large: [UInt32] = []
+    private static let histogramSize = 256
+
+    init() {
+        capacity = 8192
+        slots = .allocate(capacity: capacity)
+    }
+
+    deinit { slots.deallocate() }
+
+    func reset(expected: Int) {
+        var size = 64
+        while size < expected * 2 { size <<= 1 }
+        if size > capacity {
+            slots.deallocate()
+            capacity = size
+            slots = .allocate(capacity: capacity)
+        }
+        self.size = size
+        mask = size - 1
+        slots.update(repeating: 0, count: size)
+        distinct = 0
+        repeatedDistinct = 0
+        repeatedOccurrences = 0
+    }
+
+    @inline(__always) func add(_ hash: UInt64) {
+        let key = (hash >> 32) | 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let value = slots[slot]
+            if value == 0 {
+                slots[slot] = key << 32 | 1
+                distinct += 1
+                return
+            }
+            if value >> 32 == key {
+                if value & 0xFFFF_FFFF == 1 {
+                    repeatedDistinct += 1
+                    repeatedOccurrences += 2
+                } else {
+                    repeatedOccurrences += 1
+                }
+                slots[slot] = value &+ 1
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Data-Juicer's character repetition ratio: the occurrences of the ⌊√distinct⌋ most
+    /// frequent n-grams (only those seen more than once) over all occurrences.
+    func topRepeatedShare(total: Int) -> Double {
+        guard repeatedDistinct > 0, total > 0 else { return 0 }
+        let take = Int(Double(distinct).squareRoot())
+        if repeatedDistinct <= take { return Double(repeatedOccurrences) / Double(total) }
+        // More repeated n-grams than are summed: the largest counts, by a histogram of the
+        // small counts and a sorted list of the rare large ones.
+        for i in 0..<Self.histogramSize { histogram[i] = 0 }
+        large.removeAll(keepingCapacity: true)
+        for i in 0..<size {
+            let count = Int(truncatingIfNeeded: slots[i] & 0xFFFF_FFFF)
+            guard count > 1 else { continue }
+            if count < Self.histogramSize { histogram[count] += 1 } else { large.append(UInt32(count)) }
+        }
+        large.sort(by: >)
+        var left = take
+        var sum = 0
+        for count in large {
+            guard left > 0 else { break }
+            sum += Int(count)
+            left -= 1
+        }
+        var count = Self.histogramSize - 1
+        while left > 0, count > 1 {
+            let used = min(left, histogram[count])
+            sum += used * count
+            left -= used
+            count -= 1
+        }
+        return Double(sum) / Double(total)
     }
 }
