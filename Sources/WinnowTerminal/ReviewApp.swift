@@ -133,10 +133,12 @@ public final class ReviewApp {
            current != renewedItem || now.timeIntervalSince(lastRenew) > workQueue.leaseDuration / 3 {
             lastRenew = now
             renewedItem = current
-            if let renewal = try? workQueue.renew(items: [current], reviewer: options.reviewer),
-               let lost = renewal.lost.first {
-                state.message = StatusMessage("Item \(lost.item) is no longer yours: \(lost.holder.map { "\($0) holds it now" } ?? "its lease ended and someone decided it").",
-                                              isError: true)
+            // On the writer queue: a renewal must not hold the screen while another process writes.
+            let reviewer = options.reviewer, inbox = self.inbox
+            writer.async {
+                if let renewal = try? workQueue.renew(items: [current], reviewer: reviewer), let lost = renewal.lost.first {
+                    inbox.post(.failed("Item \(lost.item) is no longer yours: \(lost.holder.map { "\($0) holds it now" } ?? "its lease ended and someone decided it")."))
+                }
             }
         }
         return changed
