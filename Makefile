@@ -2,7 +2,7 @@
 # Every system package the build and the tests use is installed here when missing.
 
 SHELL := /bin/bash
-APT_PACKAGES := libncurses-dev ncurses-term libchafa-dev libgdk-pixbuf-2.0-dev libsqlite3-dev pkg-config tmux
+APT_PACKAGES := libncurses-dev ncurses-term libchafa-dev libgdk-pixbuf-2.0-dev libsqlite3-dev libssl-dev pkg-config tmux
 SWIFT ?= swift
 DEMO_DIR ?= .demo
 DEMO_DB := $(DEMO_DIR)/winnow.sqlite

@@ -20,10 +20,12 @@ let package = Package(
                        providers: [.apt(["libchafa-dev"])]),
         .systemLibrary(name: "CGdkPixbuf", path: "Sources/CGdkPixbuf", pkgConfig: "gdk-pixbuf-2.0",
                        providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         .target(name: "WinnowCore", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            "CChafa", "CGdkPixbuf",
+            "CChafa", "CGdkPixbuf", "CLibCrypto",
         ]),
         .target(name: "WinnowTUI", dependencies: ["WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "WinnowTerminal", dependencies: ["WinnowTUI", "WinnowCore", "CNcurses", "CChafa"]),

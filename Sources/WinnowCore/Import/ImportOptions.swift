@@ -136,6 +136,8 @@ public struct ImportReport: Equatable, Sendable {
     public var noOp = false
     public var bytes = 0
     public var seconds = 0.0
+    /// True when the full-text index was built on a second thread (a load into an empty store).
+    public internal(set) var fullTextBuiltAside = false
     /// Problems worth telling that did not stop the import (e.g. questions without an answer).
     public var warnings: [String] = []
 

@@ -739,10 +739,9 @@ struct PhaseClock {
     let wall = Date()
     let cpu = PhaseClock.processCPU()
 
-    func report(_ phase: String) {
-        guard Self.enabled else { return }
-        Self.log(String(format: "%@: %.2f s wall, %.2f s CPU (all threads), peak RSS so far %@", phase,
-                        Date().timeIntervalSince(wall), Self.processCPU() - cpu, Self.peakRSS()))
+    func report(_ phase: String, log: (String) -> Void = PhaseClock.log) {
+        log(String(format: "%@: %.2f s wall, %.2f s CPU (all threads), peak RSS so far %@", phase,
+                   Date().timeIntervalSince(wall), Self.processCPU() - cpu, Self.peakRSS()))
     }
 
     /// `VmHWM` of /proc/self/status (Linux), e.g. "312 MB".

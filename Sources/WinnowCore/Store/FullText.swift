@@ -78,10 +78,22 @@ public enum Conversations {
     }
 
     /// Conversations are stored in edits as LLaVA-style `[{"from": ..., "value": ...}]`.
+    /// The text is compact JSON, keys in that order: written directly, without building a
+    /// `JSONValue` first (an import encodes every record).
     public static func encode(_ turns: [Turn]) -> String {
-        JSONValue.array(turns.map { turn in
-            .object(JSONObject(keys: ["from", "value"], values: [.string(turn.role), .string(turn.text)]))
-        }).jsonText
+        var out: [UInt8] = []
+        out.reserveCapacity(turns.reduce(2) { $0 + $1.role.utf8.count + $1.text.utf8.count + 24 })
+        out.append(UInt8(ascii: "["))
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"from":"#.utf8)
+            JSONWriter.appendString(turn.role, to: &out)
+            out.append(contentsOf: #","value":"#.utf8)
+            JSONWriter.appendString(turn.text, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ text: String) throws -> [Turn] {

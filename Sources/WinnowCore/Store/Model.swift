@@ -1,3 +1,5 @@
+import Foundation
+
 /// An item's review status, derived from the decision log.
 public enum ItemStatus: String, CaseIterable, Sendable, Codable {
     case pending, accepted, rejected, skipped
@@ -97,29 +99,26 @@ public struct FormatFlags: OptionSet, Sendable, Hashable {
 extension String {
     /// Non-overlapping occurrences of `needle`, compared as UTF-8 bytes.
     func occurrences(of needle: String) -> Int {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first else { return 0 }
-        var copy = self
-        return copy.withUTF8 { bytes in
-            var count = 0
-            var index = 0
-            let end = bytes.count - pattern.count
-            while index <= end {
-                if bytes[index] == first {
-                    var matched = true
-                    for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
-                        matched = false
-                        break
-                    }
-                    if matched {
+        var pattern = needle
+        var text = self
+        return pattern.withUTF8 { pattern in
+            guard let first = pattern.first, let patternBase = pattern.baseAddress else { return 0 }
+            return text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return 0 }
+                var count = 0
+                var index = 0
+                let last = bytes.count - pattern.count
+                while index <= last, let hit = memchr(base + index, Int32(first), last - index + 1) {
+                    let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, patternBase, pattern.count) == 0 {
                         count += 1
-                        index += pattern.count
-                        continue
+                        index = at + pattern.count
+                    } else {
+                        index = at + 1
                     }
                 }
-                index += 1
+                return count
             }
-            return count
         }
     }
 }

@@ -57,6 +57,11 @@ final class RawStatement {
         }
     }
 
+    /// Binds a value read from another statement (`sqlite3_column_value`), whatever its type.
+    func bind(_ index: Int32, value: OpaquePointer?) {
+        sqlite3_bind_value(handle, index, value)
+    }
+
     func bindNull(_ index: Int32) {
         sqlite3_bind_null(handle, index)
     }
