@@ -84,9 +84,20 @@ public enum TextWidth {
     /// The width of a string: the sum of its grapheme clusters' widths.
     public static func of(_ text: String) -> Int {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        var scalars = text.unicodeScalars.makeIterator()
+        if let first = scalars.next(), scalars.next() == nil, isPreviewSymbol(first) { return 1 }
         var width = 0
         for character in text { width += of(character) }
         return width
+    }
+
+    /// Box drawing, block elements and braille, which previews are drawn with: one column
+    /// each, answered without the Unicode tables (a preview pane is a thousand of them).
+    @inline(__always) static func isPreviewSymbol(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2500...0x259F, 0x2800...0x28FF: return true
+        default: return false
+        }
     }
 
     /// The longest prefix of `text`, by whole grapheme clusters, that fits in `width` columns.

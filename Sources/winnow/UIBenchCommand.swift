@@ -78,7 +78,7 @@ struct BenchPreview: ParsableCommand {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
         print("image: \(path), pane \(columns)x\(rows) (picture \(result.cells.columns)x\(result.cells.rows)), colours \(colors.rawValue), load \(load)")
         print("                                    p50       p99       max   runs")
-        for series in [result.uncached, result.cached, result.cachedToBuffer] {
+        for series in [result.uncached, result.cached, result.cachedToBuffer, result.cachedUnchanged] {
             print(row(series.name, String(format: "%7.2f ms %7.2f ms %7.2f ms %6d", series.p50, series.p99, series.max, series.times.count)))
         }
         if let chafa = Self.chafaTimes(path: path, columns: columns, rows: rows, runs: min(iterations, 30), colors: colors) {

@@ -82,4 +82,19 @@ final class TextWidthTests: XCTestCase {
             XCTAssertEqual(TextWidth.of(sample), sample.reduce(0) { $0 + TextWidth.of($1) }, sample)
         }
     }
+
+    func testPreviewSymbolsShortcutAgreesWithTheTables() {
+        // Given every box-drawing, block and braille scalar (what previews are drawn with)
+        for value in Array(0x2500...0x259F) + Array(0x2800...0x28FF) {
+            let scalar = Unicode.Scalar(UInt32(value))!
+            // Then the shortcut gives what the general path gives
+            XCTAssertTrue(TextWidth.isPreviewSymbol(scalar))
+            XCTAssertEqual(TextWidth.of(String(Character(scalar))), TextWidth.of(scalar), String(value, radix: 16))
+            XCTAssertEqual(TextWidth.of(String(Character(scalar))), 1)
+        }
+        // And its neighbours still go through the tables
+        XCTAssertFalse(TextWidth.isPreviewSymbol(Unicode.Scalar(0x25FD)!))
+        XCTAssertEqual(TextWidth.of("\u{25FD}"), 2)
+        XCTAssertEqual(TextWidth.of("\u{2580}\u{2580}"), 2)
+    }
 }
