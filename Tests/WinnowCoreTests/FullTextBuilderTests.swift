@@ -119,4 +119,21 @@ final class FullTextBuilderTests: XCTestCase {
         XCTAssertEqual(try matches(store, "amber OR bicycle OR canal OR dune OR ember").count, 10)
         checkIntegrity(store)
     }
+
+    func testScratchFileLeftByAKilledImportIsRemovedByTheNextImport() throws {
+        // Given a store with items and the scratch file of an import that was killed
+        let scratch = Scratch()
+        let store = try scratch.store()
+        _ = try Importer(store: store).run(ImportOptions(path: scratch.write("a.jsonl", records(20, prefix: "a"))))
+        let leftover = store.path + "-fts-build"
+        FileManager.default.createFile(atPath: leftover, contents: Data(repeating: 7, count: 4096))
+
+        // When the next import runs (row by row, the store has items)
+        let report = try Importer(store: store).run(ImportOptions(path: scratch.write("b.jsonl", records(20, prefix: "b"))))
+
+        // Then the leftover is gone and the import did its work
+        XCTAssertFalse(report.fullTextBuiltAside)
+        XCTAssertEqual(report.added, 20)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
+    }
 }

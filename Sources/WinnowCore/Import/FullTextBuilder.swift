@@ -205,6 +205,12 @@ final class FullTextBuilder: @unchecked Sendable {
         }
     }
 
+    /// Removes the scratch files an interrupted import (killed, power cut) left behind. Only
+    /// call it while holding the store's write lock: then no other import is using them.
+    static func removeLeftovers(storePath: String) {
+        removeFiles(at: storePath + "-fts-build")
+    }
+
     private static func removeFiles(at path: String) {
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
     }

@@ -50,6 +50,7 @@ final class ItemWriter {
         while let row = try rows.next() {
             existing[row[1]] = Existing(id: row[0], hash: row[2], recordIndex: row[3], removed: row[4])
         }
+        if let storePath { FullTextBuilder.removeLeftovers(storePath: storePath) }
         // Into an empty store, build the secondary indexes once at the end, and the full-text
         // index on its own thread.
         let storeHasItems = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM items)") ?? true
