@@ -41,7 +41,7 @@ let package = Package(
         ]),
         .testTarget(name: "WinnowTUITests", dependencies: ["WinnowTUI", "WinnowCore", "WinnowTestSupport"]),
         .testTarget(name: "WinnowTerminalTests", dependencies: [
-            "WinnowTerminal", "WinnowTUI", "WinnowCore", "WinnowTestSupport",
+            "WinnowTerminal", "WinnowTUI", "WinnowCore", "WinnowTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "WinnowEndToEndTests", dependencies: [
             "WinnowCore", "WinnowTestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -61,6 +61,9 @@ public final class ReviewApp {
     private var renewedItem: Int64?
     /// How many leased items to hold at once.
     static let queueBatch = 20
+    static let queueEmpty = "The queue is empty: every pending item is decided or held by someone else."
+    /// True while a claim waits or runs on the writer queue.
+    private let claiming = Flag()
 
     public init(store: Store, options: Options, terminal: Terminal) {
         engine = Engine(store: store)
@@ -112,21 +115,38 @@ public final class ReviewApp {
         var changed = false
         let now = Date()
         let pending = state.rows.filter { $0.status == .pending }.count
-        if force || (pending < 5 && now.timeIntervalSince(lastClaim) > 2) {
+        if force {
+            // The first claim, before the first list: worth waiting for.
             lastClaim = now
             do {
-                let before = Set(state.rows.map(\.id))
                 let leases = try workQueue.claim(reviewer: options.reviewer, count: Self.queueBatch)
-                changed = Set(leases.map(\.item)) != before
+                changed = !leases.isEmpty
                 if leases.isEmpty {
-                    state.message = StatusMessage("The queue is empty: every pending item is decided or held by someone else.")
-                } else if force {
+                    state.message = StatusMessage(Self.queueEmpty)
+                } else {
                     let second = leases.filter(\.secondReview).count
                     state.message = StatusMessage("Queue: \(leases.count) items leased to you for \(Int(workQueue.leaseDuration / 60)) minutes"
                                                   + (second > 0 ? ", \(second) of them second reviews." : "."))
                 }
             } catch {
                 state.message = StatusMessage("Could not claim items: \(error)", isError: true)
+            }
+        } else if pending < 5 && now.timeIntervalSince(lastClaim) > 2 && !claiming.isSet {
+            // Later claims run on the writer queue, so a store another process is writing to
+            // (an import) never holds the screen; one at a time.
+            lastClaim = now
+            claiming.set()
+            let before = Set(state.rows.map(\.id)), reviewer = options.reviewer, inbox = self.inbox
+            let claiming = self.claiming
+            writer.async {
+                defer { claiming.clear() }
+                do {
+                    let leases = try workQueue.claim(reviewer: reviewer, count: Self.queueBatch)
+                    if Set(leases.map(\.item)) != before { inbox.post(.storeChanged) }
+                    if leases.isEmpty { inbox.post(.info(Self.queueEmpty)) }
+                } catch {
+                    inbox.post(.failed("Could not claim items: \(error)"))
+                }
             }
         }
         if let current = state.current?.id,
@@ -438,6 +458,12 @@ final class Flag: @unchecked Sendable {
     func set() {
         lock.lock()
         value = true
+        lock.unlock()
+    }
+
+    func clear() {
+        lock.lock()
+        value = false
         lock.unlock()
     }
 }
