@@ -87,19 +87,24 @@ public final class CompareApp {
         return ComparePreview(request: request, image: nil, caption: "Image \(preview.problem?.description ?? "not shown")", problem: true)
     }
 
-    /// Hands a preview request to the service; a cached one comes back at once.
-    private func requestPreview(_ request: ComparePreviewRequest) -> CompareAction? {
-        let id: Int64
-        if let known = requestIDs[request] {
-            id = known
-        } else {
-            id = Int64(requestIDs.count + 1)
-            requestIDs[request] = id
-            requestsByID[id] = request
+    /// Hands a preview request, and those to render ahead, to the service; a cached one
+    /// comes back at once.
+    private func requestPreview(_ request: ComparePreviewRequest, prefetch: [ComparePreviewRequest]) -> CompareAction? {
+        func serviceRequest(_ request: ComparePreviewRequest) -> PreviewRequest {
+            let id: Int64
+            if let known = requestIDs[request] {
+                id = known
+            } else {
+                id = Int64(requestIDs.count + 1)
+                requestIDs[request] = id
+                requestsByID[id] = request
+            }
+            return PreviewRequest(item: id, image: request.image, imageRoot: request.imageRoot, columns: request.columns,
+                                  rows: request.rows, colors: request.colors, cellAspect: 2)
         }
-        let wanted = PreviewRequest(item: id, image: request.image, imageRoot: request.imageRoot, columns: request.columns,
-                                    rows: request.rows, colors: request.colors, cellAspect: 2)
-        return previews.request(wanted).map { .previewLoaded(Self.comparePreview($0, request: request)) }
+        let wanted = serviceRequest(request)
+        return previews.request(wanted, prefetch: prefetch.map(serviceRequest))
+            .map { .previewLoaded(Self.comparePreview($0, request: request)) }
     }
 
     /// Draws the current state.
@@ -131,8 +136,8 @@ public final class CompareApp {
         for effect in effects {
             switch effect {
             case .quit: continue
-            case let .loadPreview(request):
-                if let ready = requestPreview(request) { queue.append(ready) }
+            case let .loadPreview(request, prefetch):
+                if let ready = requestPreview(request, prefetch: prefetch) { queue.append(ready) }
             default: queue += engine.run(effect)
             }
         }

@@ -55,7 +55,7 @@ final class CompareViewTests: XCTestCase {
         XCTAssertEqual(state.verdicts, [judged.showingKey: .right])
         XCTAssertEqual(state.message?.text, "Saved: right answer better on question \(state.pairs.pairs[first.pair].key.label).")
         XCTAssertEqual(moved.count, 1, "the next pair's preview is requested")
-        guard case let .loadPreview(request)? = moved.first else { return XCTFail("\(moved)") }
+        guard case let .loadPreview(request, _)? = moved.first else { return XCTFail("\(moved)") }
         XCTAssertEqual(request.question, state.currentPair?.key)
         XCTAssertEqual(state.judgedCount, 1)
     }
@@ -223,10 +223,33 @@ final class CompareViewTests: XCTestCase {
         XCTAssertTrue(screen(state).plainText().contains("1 note of yours on this pair"))
     }
 
+    func testThePreviewRequestAlsoAsksForTheNextPairsImages() throws {
+        // Given the first showing of four pairs, each with its own image
+        var state = state()
+        let effects = compareStartEffects(&state)
+        guard case let .loadPreview(request, prefetch)? = effects.first else { return XCTFail("\(effects)") }
+
+        // Then the next open pair's image (where a verdict moves) is rendered ahead, at the same size
+        let next = try XCTUnwrap(state.nextOpen(after: state.position))
+        let nextImage = state.pairs.pairs[state.showings[next].pair].key.image
+        XCTAssertEqual(prefetch.first?.image, nextImage)
+        XCTAssertFalse(prefetch.contains(request), "never the image on screen")
+        XCTAssertTrue(prefetch.allSatisfy { $0.columns == request.columns && $0.rows == request.rows })
+
+        // And after a verdict the new request's prefetch moves on with it
+        let judged = try XCTUnwrap(state.currentJudged)
+        _ = compareUpdate(&state, .key(.char("1")))
+        let moved = compareUpdate(&state, .judged(judged.showingKey, .left))
+        guard case let .loadPreview(now, ahead)? = moved.first else { return XCTFail("\(moved)") }
+        XCTAssertEqual(now.image, nextImage)
+        XCTAssertFalse(ahead.isEmpty)
+        XCTAssertFalse(ahead.contains(now))
+    }
+
     func testPreviewsForAnotherPairOrSizeAreDropped() throws {
         var state = state()
         let effects = compareStartEffects(&state)
-        guard case let .loadPreview(request)? = effects.first else { return XCTFail("\(effects)") }
+        guard case let .loadPreview(request, _)? = effects.first else { return XCTFail("\(effects)") }
         XCTAssertEqual(request.question, state.currentPair?.key)
         XCTAssertEqual(request.imageRoot, "/nowhere")
         XCTAssertEqual([request.columns, request.rows], [46, 13])

@@ -19,6 +19,8 @@ public enum CompareEffect: Equatable, Sendable {
     case record(JudgedShowing, PairVerdict, reviewer: String)
     case undo(reviewer: String, modelA: String, modelB: String)
     case note(JudgedShowing, text: String, reviewer: String)
-    case loadPreview(ComparePreviewRequest)
+    /// The preview to show now, and the next pairs' previews to render ahead (the judging
+    /// order's next open pair and the one after the current), so moving on shows them at once.
+    case loadPreview(ComparePreviewRequest, prefetch: [ComparePreviewRequest] = [])
     case quit
 }

@@ -23,7 +23,7 @@ public final class CompareEngine {
             case let .note(showing, text, reviewer):
                 try store.write { db in try Judgments.note(db, showing, text: text, reviewer: reviewer) }
                 return [.noted(showing.showingKey)]
-            case let .loadPreview(request):
+            case let .loadPreview(request, _):
                 return [.previewLoaded(Self.preview(request))]
             case .quit:
                 return []

@@ -204,7 +204,15 @@ func comparePreviewEffects(_ state: inout CompareState) -> [CompareEffect] {
     }
     if state.preview?.request == request { return [] }
     if state.preview?.request.question != request.question { state.preview = nil }
-    return [.loadPreview(request)]
+    var prefetch: [ComparePreviewRequest] = []
+    for index in [state.nextOpen(after: state.position), state.position + 1].compactMap({ $0 })
+    where index != state.position && state.showings.indices.contains(index) {
+        let pair = state.pairs.pairs[state.showings[index].pair]
+        let ahead = ComparePreviewRequest(question: pair.key, image: pair.key.image, imageRoot: pair.imageRoot,
+                                          columns: request.columns, rows: request.rows, colors: request.colors)
+        if ahead != request && !prefetch.contains(ahead) { prefetch.append(ahead) }
+    }
+    return [.loadPreview(request, prefetch: prefetch)]
 }
 
 // MARK: - Keys
