@@ -250,6 +250,19 @@ public struct Keymap: Sendable, Equatable {
             }
         }
         out += compareMarkdownSection()
+        out += "\n## Inside overlays\n\nThese keys are fixed: keymap files do not change them.\n"
+        for section in OverlayKeys.sections {
+            out += "\n### \(section.title)\n\n"
+            if !section.entries.isEmpty {
+                out += "| Keys | What they do |\n| --- | --- |\n"
+                for entry in section.entries {
+                    out += "| \(entry.keys.map(code).joined(separator: ", ")) | \(entry.action) |\n"
+                }
+            }
+            if let other = section.otherKeys {
+                out += section.entries.isEmpty ? "Any key returns.\n" : "\nAny other key \(other).\n"
+            }
+        }
         out += """
 
         ## Keymap files
