@@ -138,3 +138,42 @@ final class ExportProcessTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: live))
     }
 }
+
+/// `winnow import` run as a separate process and interrupted while it loads an empty store.
+final class ImportProcessTests: XCTestCase {
+    func testAnImportStoppedBySIGINTLeavesTheStoreAsItWasAndNoScratchFile() throws {
+        let binary = TestPaths.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no winnow binary at \(binary.path)") }
+        // Given a big file being imported into an empty store
+        let scratch = Scratch()
+        let big = scratch.path("big.json")
+        _ = try BenchDataGenerator(seed: 5).writeLLaVAMix(to: big, count: 60_000)
+        let db = scratch.path("test.sqlite")
+        _ = try scratch.store()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["import", big, "--db", db, "--no-score"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let scratchFile = db + "-fts-build"
+        let deadline = Date().addingTimeInterval(120)
+        var size = 0
+        while Date() < deadline && process.isRunning && size < 1 << 20 {
+            size = (try? FileManager.default.attributesOfItem(atPath: scratchFile)[.size] as? Int) ?? 0
+            usleep(10_000)
+        }
+        XCTAssertGreaterThan(size, 1 << 20, "the import finished before it could be interrupted; make the input bigger")
+
+        // When it gets SIGINT (Ctrl-C)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+
+        // Then it dies of it, the scratch file is gone and the store holds nothing
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratchFile))
+        let store = try Store(path: db)
+        XCTAssertEqual(try store.count("SELECT count(*) FROM items"), 0)
+        XCTAssertEqual(try store.integrityCheck(), ["ok"])
+    }
+}

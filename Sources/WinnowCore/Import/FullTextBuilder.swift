@@ -10,7 +10,8 @@ import GRDBSQLite
 /// tables (`item_fts_data`, `item_fts_idx`) hold exactly what the store's would. At the end
 /// ``finish(into:)`` copies those rows into the store inside the import's transaction: the
 /// index commits or rolls back with the items. The scratch file sits next to the store
-/// (`STORE-fts-build`, journal off, removed when done or cancelled).
+/// (`STORE-fts-build`, journal off), removed when done, cancelled or interrupted by SIGINT,
+/// SIGTERM or SIGHUP; after a SIGKILL the next import removes it.
 ///
 /// Only for a store whose index is empty: the copy replaces the index wholesale.
 final class FullTextBuilder: @unchecked Sendable {
@@ -36,6 +37,8 @@ final class FullTextBuilder: @unchecked Sendable {
     init(storePath: String, tableSQL: String) throws {
         path = storePath + "-fts-build"
         Self.removeFiles(at: path)
+        // Ctrl-C or a SIGTERM during the import removes it too (the store rolls back itself).
+        TempFileRegistry.register(path)
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         connection = handle
@@ -203,6 +206,7 @@ final class FullTextBuilder: @unchecked Sendable {
             self.connection = nil
             Self.removeFiles(at: path)
         }
+        TempFileRegistry.unregister(path)
     }
 
     /// Removes the scratch files an interrupted import (killed, power cut) left behind. Only
