@@ -112,6 +112,11 @@ struct ImportCommand: ParsableCommand {
 /// One self-overwriting progress line on stderr.
 enum ProgressLine {
     static func show(_ progress: ImportProgress) {
+        if let phase = progress.phase {
+            let line = "\r\(grouped(progress.records)) records read; \(phase)…\u{1B}[K"
+            FileHandle.standardError.write(Data(line.utf8))
+            return
+        }
         let megabytes = Double(progress.bytesRead) / 1_048_576
         let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
         let remaining = rate > 0 ? (Double(progress.totalBytes - progress.bytesRead) / 1_048_576) / rate : 0

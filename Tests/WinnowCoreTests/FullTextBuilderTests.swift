@@ -136,4 +136,29 @@ final class FullTextBuilderTests: XCTestCase {
         XCTAssertEqual(report.added, 20)
         XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
     }
+
+    func testProgressNamesThePhasesAfterTheRecords() throws {
+        // Given a load into an empty store, then one into the same store
+        let scratch = Scratch()
+        let store = try scratch.store()
+        let phases = Locked<[String]>([])
+        let importer = Importer(store: store)
+        importer.onProgress = { progress in if let phase = progress.phase { phases.mutate { $0.append(phase) } } }
+        _ = try importer.run(ImportOptions(path: scratch.write("a.jsonl", records(300, prefix: "a"))))
+
+        // Then the phases after reading are announced in order, with every record counted
+        XCTAssertEqual(phases.value, ["building indexes", "adding the full-text index", "writing to disk"])
+        phases.mutate { $0.removeAll() }
+        _ = try importer.run(ImportOptions(path: scratch.write("b.jsonl", records(10, prefix: "b"))))
+        XCTAssertEqual(phases.value, ["writing to disk"])
+    }
+}
+
+/// A value shared with a callback that may run on another thread.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
+    func mutate(_ body: (inout Value) -> Void) { lock.lock(); body(&stored); lock.unlock() }
 }

@@ -154,6 +154,8 @@ public struct ImportProgress: Sendable {
     public var bytesRead: Int
     public var totalBytes: Int
     public var elapsed: Double
+    /// After the records are read: what the import is doing now ("building indexes", ...).
+    public var phase: String? = nil
 }
 
 /// Why an import failed. Every case says which file (and line and record) and what to do.

@@ -91,7 +91,11 @@ public final class Importer {
                                         Date().timeIntervalSince(started), writer.itemSeconds, writer.textSeconds,
                                         PhaseClock.threadCPU()))
                 report.fullTextBuiltAside = writer.buildsFullTextAside
-                try writer.finish()
+                let announce: (String) -> Void = { [onProgress, records = report.records] phase in
+                    onProgress?(ImportProgress(records: records, bytesRead: file.size, totalBytes: file.size,
+                                               elapsed: Date().timeIntervalSince(started), phase: phase))
+                }
+                try writer.finish(announce: announce)
                 report.added = writer.added
                 report.changed = writer.changed
                 report.unchanged = writer.unchanged
@@ -103,6 +107,7 @@ public final class Importer {
                         skipped = ?, duplicate_ids = ?, finished_at = ? WHERE id = ?
                     """, arguments: [digest, report.records, report.added, report.changed, report.unchanged,
                                      report.removed, report.skipped, report.duplicateIds, Timestamp.now(), importId])
+                announce("writing to disk")
                 commit = PhaseClock()
                 return .commit
             }

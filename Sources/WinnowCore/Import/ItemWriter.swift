@@ -169,11 +169,13 @@ final class ItemWriter {
 
     /// Ends the load: the dropped indexes rebuilt (while the full-text builder catches up),
     /// the full-text index copied in or its settings back to their defaults.
-    func finish() throws {
+    func finish(announce: (String) -> Void = { _ in }) throws {
         let indexes = PhaseClock()
+        if !droppedIndexes.isEmpty { announce("building indexes") }
         try restoreIndexes()
         if ImportTiming.enabled { indexes.report("index builds", log: ImportTiming.log) }
         if let fullTextBuilder {
+            announce("adding the full-text index")
             let copy = PhaseClock()
             try fullTextBuilder.finish(into: db)
             self.fullTextBuilder = nil
