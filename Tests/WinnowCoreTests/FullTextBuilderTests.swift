@@ -137,6 +137,25 @@ final class FullTextBuilderTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
     }
 
+    func testWithoutAScratchFileTheIndexIsWrittenRowByRow() throws {
+        // Given an empty store where the scratch file cannot be made (a folder has its name)
+        let scratch = Scratch()
+        let store = try scratch.store()
+        try FileManager.default.createDirectory(atPath: store.path + "-fts-build", withIntermediateDirectories: true)
+
+        // When a file is imported
+        let report = try Importer(store: store).run(ImportOptions(path: scratch.write("a.jsonl", records(200, prefix: "a"))))
+
+        // Then the import still succeeds, its index written row by row
+        XCTAssertFalse(report.fullTextBuiltAside)
+        XCTAssertEqual(report.added, 200)
+        let everyWord = "amber OR bicycle OR canal OR dune OR ember OR fjord OR granite OR harbor OR iris OR juniper OR kayak "
+            + "OR lantern OR meadow OR nectar OR orchid OR pebble OR quartz OR rooftop OR saffron OR tundra OR umber "
+            + "OR velvet OR willow OR xylem OR yarrow OR zephyr OR café OR naïve"
+        XCTAssertEqual(try matches(store, everyWord).count, 200)
+        checkIntegrity(store)
+    }
+
     func testProgressNamesThePhasesAfterTheRecords() throws {
         // Given a load into an empty store, then one into the same store
         let scratch = Scratch()

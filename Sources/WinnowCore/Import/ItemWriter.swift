@@ -63,7 +63,8 @@ final class ItemWriter {
                 droppedIndexes.append(index.name)
             }
             if let storePath, let definition = try FullTextBuilder.takeOverDefinition(db) {
-                fullTextBuilder = try FullTextBuilder(storePath: storePath, tableSQL: definition)
+                // If the scratch file cannot be made, the index is written row by row: slower, same result.
+                fullTextBuilder = try? FullTextBuilder(storePath: storePath, tableSQL: definition)
             }
         }
         if fullTextBuilder == nil {
