@@ -172,12 +172,3 @@ final class FullTextBuilderTests: XCTestCase {
         XCTAssertEqual(phases.value, ["writing to disk"])
     }
 }
-
-/// A value shared with a callback that may run on another thread.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
-    func mutate(_ body: (inout Value) -> Void) { lock.lock(); body(&stored); lock.unlock() }
-}

@@ -217,26 +217,6 @@ final class PreviewTests: XCTestCase {
     }
 }
 
-/// A value shared with a background thread.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-
-    func mutate(_ change: (inout Value) -> Void) {
-        lock.lock()
-        change(&stored)
-        lock.unlock()
-    }
-}
-
 final class GraphicsPlacementTests: XCTestCase {
     /// Sixel or kitty previews: the pane's cells stay blank for the picture, which goes
     /// centred over them, and nowhere while an overlay covers the pane or another item is shown.

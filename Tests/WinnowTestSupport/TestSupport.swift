@@ -140,3 +140,23 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     return ProcessResult(status: exitStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self), maxRSSKilobytes: Int(usage.ru_maxrss))
 }
+
+/// A value shared with a background thread or a callback that may run on one.
+public final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    public init(_ value: Value) { stored = value }
+
+    public var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+
+    public func mutate(_ change: (inout Value) -> Void) {
+        lock.lock()
+        change(&stored)
+        lock.unlock()
+    }
+}

@@ -96,7 +96,12 @@ final class BackgroundFileHash: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(.cannotRead(path: path, reason: String(cString: strerror(errno)))) }
         defer { close(fd) }
-        let hasher = SHA256()
+        let hasher: SHA256
+        do {
+            hasher = try SHA256()
+        } catch {
+            return .failure(.cannotRead(path: path, reason: error.description))
+        }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {

@@ -105,20 +105,17 @@ final class FullTextBuilder: @unchecked Sendable {
 
     private func work() {
         do {
-            var statement: OpaquePointer?
-            let sql = "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)"
-            let code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
-            guard code == SQLITE_OK else { throw error(code) }
-            defer { sqlite3_finalize(statement) }
+            guard let connection else { throw DatabaseError(message: "the full-text scratch database is closed") }
+            let insert = try RawStatement(connection: connection,
+                                          "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)")
+            defer { insert.finalize() }
             while let entries = pop() {
                 for entry in entries {
-                    sqlite3_bind_int64(statement, 1, entry.id)
-                    bindText(statement, 2, entry.document.instruction)
-                    bindText(statement, 3, entry.document.answer)
-                    bindText(statement, 4, entry.document.caption)
-                    let step = sqlite3_step(statement)
-                    sqlite3_reset(statement)
-                    guard step == SQLITE_DONE else { throw error(step) }
+                    insert.bind(1, entry.id)
+                    insert.bind(2, entry.document.instruction)
+                    insert.bind(3, entry.document.answer)
+                    insert.bind(4, entry.document.caption)
+                    try insert.run()
                 }
             }
             ImportTiming.log(String(format: "full-text thread CPU %.2f s", PhaseClock.threadCPU()))
@@ -177,15 +174,6 @@ final class FullTextBuilder: @unchecked Sendable {
                 insert.bind(Int32(column + 1), value: sqlite3_column_value(select, Int32(column)))
             }
             try insert.run()
-        }
-    }
-
-    private func bindText(_ statement: OpaquePointer?, _ index: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            _ = bytes.withMemoryRebound(to: CChar.self) { chars in
-                sqlite3_bind_text(statement, index, chars.baseAddress, Int32(chars.count), SQLITE_TRANSIENT)
-            }
         }
     }
 

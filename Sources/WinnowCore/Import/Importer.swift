@@ -76,7 +76,7 @@ public final class Importer {
                 writer.importId = importId
                 report.importId = importId
 
-                let hasher = HashSink()
+                let hasher = try HashSink()
                 switch format {
                 case .mmInstruct:
                     guard let answers else { throw ImportError.needsAnswers(path: path) }
@@ -87,9 +87,11 @@ public final class Importer {
                                       rejects: rejects, report: &report, hasher: hasher)
                 }
                 report.removed = try writer.markRemoved()
-                ImportTiming.log(String(format: "records: %.2f s wall; writer thread CPU: items %.2f s, full text %.2f s, all %.2f s",
-                                        Date().timeIntervalSince(started), writer.itemSeconds, writer.textSeconds,
-                                        PhaseClock.threadCPU()))
+                if ImportTiming.enabled {
+                    ImportTiming.log(String(format: "records: %.2f s wall; writer thread CPU: items %.2f s, full text %.2f s, all %.2f s",
+                                            Date().timeIntervalSince(started), writer.itemSeconds, writer.textSeconds,
+                                            PhaseClock.threadCPU()))
+                }
                 report.fullTextBuiltAside = writer.buildsFullTextAside
                 let announce: (String) -> Void = { [onProgress, records = report.records] phase in
                     onProgress?(ImportProgress(records: records, bytesRead: file.size, totalBytes: file.size,
@@ -270,10 +272,14 @@ struct FileFacts {
 /// The running SHA-256 of the bytes a reader has read, computed on a second thread so the
 /// import's own thread only copies each chunk.
 final class HashSink: @unchecked Sendable {
-    private let sha = SHA256()
+    private let sha: SHA256
     private let queue = DispatchQueue(label: "winnow.sha256")
     /// At most four chunks wait to be hashed, so memory stays bounded.
     private let slots = DispatchSemaphore(value: 4)
+
+    init() throws {
+        sha = try SHA256()
+    }
 
     func update(_ chunk: UnsafeRawBufferPointer) {
         let copy = [UInt8](chunk)
@@ -323,7 +329,7 @@ public func sha256(of path: String) throws -> String {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
-    let hasher = SHA256()
+    let hasher = try SHA256()
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     while true {

@@ -202,6 +202,6 @@ enum ImportTiming {
 
     static func log(_ line: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("timing: \(line)\n".utf8))
+        PhaseClock.write(line)
     }
 }

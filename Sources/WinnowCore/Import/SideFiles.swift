@@ -10,7 +10,7 @@ struct CaptionTable {
     init(path: String) throws {
         self.path = path
         let reader = try Self.open(path)
-        let hasher = HashSink()
+        let hasher = try HashSink()
         reader.onChunk = { hasher.update($0) }
         while let record = try Self.next(reader) {
             guard case let .object(object) = record.value,
@@ -59,7 +59,7 @@ struct AnswerSet {
         for (position, path) in paths.enumerated() {
             let model = position < models.count ? models[position] : (path as NSString).lastPathComponent.deletingExtension
             let reader = try CaptionTable.open(path)
-            let hasher = HashSink()
+            let hasher = try HashSink()
             reader.onChunk = { hasher.update($0) }
             var answers: [String: Answer] = [:]
             while let record = try CaptionTable.next(reader) {

@@ -754,6 +754,11 @@ struct PhaseClock {
 
     static func log(_ line: String) {
         guard enabled else { return }
+        write(line)
+    }
+
+    /// A timing line on stderr, whichever switch asked for it.
+    static func write(_ line: String) {
         FileHandle.standardError.write(Data("timing: \(line)\n".utf8))
     }
 

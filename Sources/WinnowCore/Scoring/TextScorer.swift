@@ -354,14 +354,20 @@ final class HashCounter {
         var size = 64
         while size < capacity * 2 { size <<= 1 }
         self.size = size
-        keys = .allocate(capacity: size)
-        keys.initialize(repeating: 0, count: size)
-        counts = .allocate(capacity: size)
-        counts.initialize(repeating: 0, count: size)
-        stamps = .allocate(capacity: size)
-        stamps.initialize(repeating: 0, count: size)
-        used = .allocate(capacity: size)
+        (keys, counts, stamps, used) = Self.tables(size)
         mask = size - 1
+    }
+
+    /// Zeroed key, count and stamp tables and the list of used slots, `size` entries each.
+    private static func tables(_ size: Int) -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt32>,
+                                                UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Int32>) {
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        let counts = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+        counts.initialize(repeating: 0, count: size)
+        let stamps = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+        stamps.initialize(repeating: 0, count: size)
+        return (keys, counts, stamps, .allocate(capacity: size))
     }
 
     deinit {
@@ -435,13 +441,7 @@ final class HashCounter {
         stamps.deallocate()
         used.deallocate()
         size *= 2
-        keys = .allocate(capacity: size)
-        keys.initialize(repeating: 0, count: size)
-        counts = .allocate(capacity: size)
-        counts.initialize(repeating: 0, count: size)
-        stamps = .allocate(capacity: size)
-        stamps.initialize(repeating: 0, count: size)
-        used = .allocate(capacity: size)
+        (keys, counts, stamps, used) = Self.tables(size)
         mask = size - 1
         generation = 1
         usedCount = 0

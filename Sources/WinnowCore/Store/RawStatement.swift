@@ -11,10 +11,15 @@ final class RawStatement {
     private let connection: OpaquePointer
     private let sql: String
 
-    init(_ db: Database, _ sql: String) throws {
+    convenience init(_ db: Database, _ sql: String) throws {
         guard let connection = db.sqliteConnection else {
             throw DatabaseError(message: "the database connection is closed")
         }
+        try self.init(connection: connection, sql)
+    }
+
+    /// On a connection GRDB does not manage (the import's full-text scratch database).
+    init(connection: OpaquePointer, _ sql: String) throws {
         self.connection = connection
         self.sql = sql
         var statement: OpaquePointer?

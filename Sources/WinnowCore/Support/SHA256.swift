@@ -5,16 +5,20 @@ import CLibCrypto
 /// portable implementation; a re-import of an unchanged 1 GB file is mostly this hash).
 ///
 /// ```swift
-/// let hash = SHA256()
+/// let hash = try SHA256()
 /// hash.update(bytes)
 /// let hex = hash.finalize()   // 64 lowercase hex digits
 /// ```
 public final class SHA256 {
     private let context: OpaquePointer
 
-    public init() {
-        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
-            fatalError("libcrypto cannot start a SHA-256 digest (out of memory?)")
+    /// - Throws: ``SHA256Error`` when libcrypto cannot start a digest (out of memory, or a
+    ///   libcrypto without SHA-256).
+    public init() throws(SHA256Error) {
+        guard let context = EVP_MD_CTX_new() else { throw SHA256Error() }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            EVP_MD_CTX_free(context)
+            throw SHA256Error()
         }
         self.context = context
     }
@@ -45,5 +49,13 @@ public final class SHA256 {
             text.append(hex[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// libcrypto could not start a SHA-256 digest.
+public struct SHA256Error: Error, CustomStringConvertible {
+    public var description: String {
+        "OpenSSL's libcrypto could not start a SHA-256 digest (out of memory, or a libcrypto built without SHA-256). "
+            + "Free some memory, or reinstall libssl3, and try again."
     }
 }
