@@ -32,5 +32,27 @@ static inline int winnow_put_cell(WINDOW *win, int y, int x, const wchar_t *text
     return mvwadd_wch(win, y, x, &cell);
 }
 
+/// Fills one cell of a row for `winnow_put_row` (same arguments as `winnow_put_cell`).
+static inline int winnow_set_cell(cchar_t *cell, const wchar_t *text, attr_t attrs, int pair) {
+    return setcchar(cell, text, attrs, 0, &pair);
+}
+
+/// Copies `count` prepared cells into a window row from column `x`, without wrapping or
+/// per-character processing. Each two-column character takes one entry; ncurses fills its
+/// right half.
+static inline int winnow_put_row(WINDOW *win, int y, int x, const cchar_t *cells, int count) {
+    return mvwadd_wchnstr(win, y, x, cells, count);
+}
+
+/// Reads back the cell at (y, x) of a window: its characters (NUL-terminated, `text` holds
+/// CCHARW_MAX + 1) and colour pair. For tests.
+static inline int winnow_get_cell(WINDOW *win, int y, int x, wchar_t *text, int *pair) {
+    cchar_t cell;
+    attr_t attrs;
+    short shortPair;
+    if (mvwin_wch(win, y, x, &cell) != OK) return ERR;
+    return getcchar(&cell, text, &attrs, &shortPair, pair);
+}
+
 static inline int winnow_ccharw_max(void) { return CCHARW_MAX; }
 #endif

@@ -80,7 +80,12 @@ public struct PreviewRequest: Hashable, Sendable {
 public struct PreviewState: Equatable, Sendable {
     public var request: PreviewRequest
     /// The cells, when the image could be rendered as symbols.
-    public var image: PreviewImage?
+    public var image: PreviewImage? {
+        didSet { screenCells = image?.screenCells ?? NarrowCells([]) }
+    }
+    /// `image`'s cells as the screen draws them (symbol and style), made once off the UI
+    /// thread so that drawing a cached preview only copies them.
+    public private(set) var screenCells: NarrowCells
     /// The escape sequence, when it was encoded for a graphics protocol.
     public var graphics: GraphicsImage?
     /// Why there is no picture (missing, outside the image root, too large, truncated...).
@@ -92,6 +97,7 @@ public struct PreviewState: Equatable, Sendable {
         self.image = image
         self.graphics = graphics
         self.problem = problem
+        screenCells = image?.screenCells ?? NarrowCells([])
     }
 
     /// The header facts of the picture shown.
@@ -134,7 +140,7 @@ public struct PreviewState: Equatable, Sendable {
     }
 
     /// Memory held, for the cache's byte bound.
-    var byteCost: Int { (image?.byteCost ?? 0) + (graphics?.escape.count ?? 0) + MemoryLayout<PreviewState>.size + 64 }
+    var byteCost: Int { (image?.byteCost ?? 0) + screenCells.cells.count * MemoryLayout<Cell>.stride + (graphics?.escape.count ?? 0) + MemoryLayout<PreviewState>.size + 64 }
 }
 
 func byteText(_ bytes: Int) -> String {

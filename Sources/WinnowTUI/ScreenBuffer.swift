@@ -120,6 +120,28 @@ public struct ScreenBuffer: Equatable, Sendable {
         return column - x
     }
 
+    /// Copies `count` cells of `run`, from its index `from`, to (x, y) onwards, clipped to the
+    /// buffer. The cells were measured when the run was made, so nothing is measured here:
+    /// only the two ends check for a wide character they cut in half.
+    public mutating func put(_ run: NarrowCells, from: Int, count: Int, x: Int, y: Int) {
+        guard y >= 0, y < height, from >= 0, count > 0 else { return }
+        let skip = max(0, -x)
+        let first = x + skip, source = from + skip
+        let end = min(width, x + count, x + run.cells.count - from)
+        guard first < end else { return }
+        let row = y * width
+        // A wide character whose right half the run starts on, or whose left half it ends on.
+        if cells[row + first].isContinuation, first > 0 { cells[row + first - 1].text = " " }
+        if end < width, cells[row + end].isContinuation { cells[row + end].text = " " }
+        run.cells.withUnsafeBufferPointer { copied in
+            cells.withUnsafeMutableBufferPointer { target in
+                for offset in 0..<(end - first) {
+                    target[row + first + offset] = copied[source + offset]
+                }
+            }
+        }
+    }
+
     /// Fills a rectangle (clipped to the buffer) with spaces in `style`.
     public mutating func fill(x: Int, y: Int, width: Int, height: Int, style: Style) {
         let x0 = max(0, x), y0 = max(0, y)
@@ -196,5 +218,18 @@ public struct ScreenBuffer: Equatable, Sendable {
             lines.append("\(ids[style] ?? "?") \(style)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Cells that are each one column wide, checked once when made, so that a ``ScreenBuffer``
+/// can copy them again and again without measuring them (a rendered picture, drawn at every
+/// frame).
+public struct NarrowCells: Equatable, Sendable {
+    public let cells: [Cell]
+
+    /// Keeps the cells that are one column wide; any other (wide, zero-width, or a
+    /// continuation) becomes a space in its style, so the run's length is its width.
+    public init(_ cells: [Cell]) {
+        self.cells = cells.map { TextWidth.of($0.text) == 1 ? $0 : Cell(text: " ", style: $0.style) }
     }
 }

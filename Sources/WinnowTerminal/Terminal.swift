@@ -6,6 +6,7 @@ import WinnowTUI
 /// ncurses; one instance per process, used from the run loop's thread only.
 public final class Terminal {
     public private(set) var depth: ColorDepth = .mono
+    /// Pairs that use a true colour (palette pairs are in `palettePairs`).
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
     private let screen: OpaquePointer?
@@ -119,31 +120,59 @@ public final class Terminal {
 
     private var pairsWereReset = false
 
+    /// One row of prepared cells for `winnow_put_row`, reused between frames.
+    private var row: [cchar_t] = []
+
+    /// Copies the buffer into ncurses row by row: runs of cells go in with one call each, which
+    /// costs a fraction of a call per cell. A character whose width the C library sees
+    /// differently from ``TextWidth`` (or not at all) is placed by itself at its own column, so
+    /// a disagreement can never shift the rest of the row.
     private func put(_ buffer: ScreenBuffer) {
         let window = winnow_stdscr()
         var text = [wchar_t](repeating: 0, count: Int(winnow_ccharw_max()) + 1)
+        if row.count < buffer.width { row = Array(repeating: cchar_t(), count: buffer.width) }
         // Neighbouring cells mostly share a style: look its pair and attributes up once per run.
         var lastStyle: Style?
         var pair: Int32 = 0
         var attrs = winnow_a_normal()
         buffer.cells.withUnsafeBufferPointer { cells in
-            for y in 0..<buffer.height {
-                let row = y * buffer.width
-                for x in 0..<buffer.width {
-                    let cell = cells[row + x]
-                    if cell.text.isEmpty { continue }   // right half of a wide character
-                    var count = 0
-                    for scalar in cell.text.unicodeScalars where count < text.count - 1 {
-                        text[count] = wchar_t(bitPattern: scalar.value)
-                        count += 1
+            row.withUnsafeMutableBufferPointer { prepared in
+                for y in 0..<buffer.height {
+                    let first = y * buffer.width
+                    var runStart = 0, runCount = 0
+                    func flush() {
+                        if runCount > 0 {
+                            _ = winnow_put_row(window, Int32(y), Int32(runStart), prepared.baseAddress, Int32(runCount))
+                        }
+                        runCount = 0
                     }
-                    text[count] = 0
-                    if cell.style != lastStyle {
-                        lastStyle = cell.style
-                        pair = pairNumber(cell.style)
-                        attrs = attributes(cell.style)
+                    for x in 0..<buffer.width {
+                        // Fields are read in place: copying whole cells costs more than the rest.
+                        if cells[first + x].text.isEmpty { continue }   // right half of a wide character
+                        var count = 0
+                        for scalar in cells[first + x].text.unicodeScalars where count < text.count - 1 {
+                            text[count] = wchar_t(bitPattern: scalar.value)
+                            count += 1
+                        }
+                        text[count] = 0
+                        let style = cells[first + x].style
+                        if style != lastStyle {
+                            lastStyle = style
+                            pair = pairNumber(style)
+                            attrs = attributes(style)
+                        }
+                        let columns = x + 1 < buffer.width && cells[first + x + 1].text.isEmpty ? 2 : 1
+                        let base = text[0]
+                        if (base >= 0x20 && base < 0x7F && columns == 1) || wcwidth(base) == Int32(columns) {
+                            if runCount == 0 { runStart = x }
+                            _ = winnow_set_cell(&prepared[runCount], text, attrs, pair)
+                            runCount += 1
+                        } else {
+                            flush()
+                            _ = winnow_put_cell(window, Int32(y), Int32(x), text, attrs, pair)
+                        }
                     }
-                    _ = winnow_put_cell(window, Int32(y), Int32(x), text, attrs, pair)
+                    flush()
                 }
             }
         }
@@ -174,25 +203,58 @@ public final class Terminal {
 
     /// A colour pair for a style's colours, reusing pairs; when ncurses runs out of pairs,
     /// all are released and numbering starts again (the next frame redraws with new ones).
+    ///
+    /// Palette colours (-1…255) are looked up in a flat table, because a picture changes
+    /// colours at nearly every cell; true colours go through a dictionary.
     func pairNumber(_ style: Style) -> Int32 {
         guard depth != .mono else { return 0 }
         let key = PairKey(fg: colorNumber(style.fg), bg: colorNumber(style.bg))
         if key.fg == -1 && key.bg == -1 { return 0 }
-        if let pair = pairs[key] { return pair }
+        let slot = Self.paletteSlot(key)
+        if let slot, slot < palettePairs.count, palettePairs[slot] != 0 { return palettePairs[slot] }
+        if slot == nil, let pair = pairs[key] { return pair }
         if nextPair >= min(winnow_color_pairs(), 65_535) {
             pairs.removeAll(keepingCapacity: true)
+            palettePairs.removeAll(keepingCapacity: true)
+            pairCount = 0
             nextPair = 1
             pairsWereReset = true
         }
         let pair = nextPair
         nextPair += 1
         init_extended_pair(pair, key.fg, key.bg)
-        pairs[key] = pair
+        if let slot {
+            if palettePairs.isEmpty { palettePairs = Array(repeating: 0, count: 257 * 257) }
+            palettePairs[slot] = pair
+        } else {
+            pairs[key] = pair
+        }
+        pairCount += 1
         return pair
     }
 
+    /// The flat-table index of a pair of palette colours (-1 is the default colour).
+    private static func paletteSlot(_ key: PairKey) -> Int? {
+        guard (-1...255).contains(key.fg), (-1...255).contains(key.bg) else { return nil }
+        return Int(key.fg + 1) * 257 + Int(key.bg + 1)
+    }
+
+    /// Pairs of palette colours, by ``paletteSlot(_:)``; 0 = not made yet. Empty until needed.
+    private var palettePairs: [Int32] = []
+    private var pairCount = 0
+
+    /// What ncurses holds at a screen position after ``draw(_:)``: the text and colour pair
+    /// (for tests).
+    func cell(x: Int, y: Int) -> (text: String, pair: Int32)? {
+        var text = [wchar_t](repeating: 0, count: Int(winnow_ccharw_max()) + 1)
+        var pair: Int32 = 0
+        guard winnow_get_cell(winnow_stdscr(), Int32(y), Int32(x), &text, &pair) == OK else { return nil }
+        let scalars = text.prefix { $0 != 0 }.compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }
+        return (String(String.UnicodeScalarView(scalars)), pair)
+    }
+
     /// Number of colour pairs in use (for tests and the benchmark).
-    public var pairsInUse: Int { pairs.count }
+    public var pairsInUse: Int { pairCount }
 
     /// Waits up to `timeout` milliseconds (-1: forever) until a key may be ready or `wakeFD`
     /// becomes readable. True when the input has bytes. Keys ncurses has already buffered are

@@ -127,6 +127,25 @@ final class PreviewTests: XCTestCase {
         XCTAssertTrue(caption.contains("PNG"), caption)
     }
 
+    /// A space shows only its background, so in the screen cells it takes the foreground of
+    /// its left neighbour: same-coloured spaces then share one colour pair and the terminal is
+    /// sent fewer colour changes. Symbols and the first column keep their own colours.
+    func testSpacesTakeTheForegroundOfTheirLeftNeighbour() {
+        func cell(_ character: Character, _ fg: UInt32, _ bg: UInt32) -> PreviewCell {
+            PreviewCell(character: character, fg: fg, bg: bg, fgDefault: false, bgDefault: false)
+        }
+        let info = ImageInfo(path: "/x/a.png", format: .png, width: 3, height: 2, bytes: 1, extensionMatches: true)
+        let image = PreviewImage(width: 3, height: 2, colors: .indexed256,
+                                 cells: [cell(" ", 40, 40), cell("▀", 100, 40), cell(" ", 40, 40),
+                                         cell(" ", 50, 50), cell(" ", 60, 50), cell("▄", 70, 80)], info: info)
+        let cells = image.screenCells.cells
+        XCTAssertEqual(cells.map(\.text), [" ", "▀", " ", " ", " ", "▄"])
+        XCTAssertEqual(cells.map(\.style.bg), [40, 40, 40, 50, 50, 80].map { Color.indexed($0) })
+        XCTAssertEqual(cells.map(\.style.fg), [40, 100, 100, 50, 50, 70].map { Color.indexed($0) })
+        XCTAssertEqual(cells[1].style, cells[2].style, "the space after the symbol needs no colour change")
+        XCTAssertEqual(cells[3].style, cells[4].style, "same-coloured spaces share their colours")
+    }
+
     func testWrongExtensionIsFlaggedInTheCaption() throws {
         let scratch = try Scratch()
         try ImageDecoder.write(DecodedImage(width: 8, height: 8, rowStride: 24, hasAlpha: false, pixels: [UInt8](repeating: 90, count: 192)),

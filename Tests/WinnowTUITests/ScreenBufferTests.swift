@@ -31,6 +31,40 @@ final class ScreenBufferTests: XCTestCase {
         XCTAssertEqual(screen.plainText(), "abc  123")
     }
 
+    /// Narrow cells are measured once: wide, zero-width and continuation cells become spaces
+    /// in their own style, so a run is exactly as wide as it is long.
+    func testNarrowCellsKeepOnlyOneColumnCells() {
+        let run = NarrowCells([Cell(text: "a", style: red), Cell(text: "漢", style: bar), Cell(text: "", style: bar),
+                               Cell(text: "\u{301}", style: red), Cell(text: "▀", style: bar)])
+        XCTAssertEqual(run.cells.map(\.text), ["a", " ", " ", " ", "▀"])
+        XCTAssertEqual(run.cells.map(\.style), [red, bar, bar, red, bar])
+    }
+
+    /// A run copies into a row, clipped on both sides, from any offset; where it starts on the
+    /// right half of a wide character or ends on its left half, the cut half becomes a space.
+    func testNarrowRunsAreCopiedClippedAndKeepWideCharactersWhole() {
+        let run = NarrowCells((0..<6).map { Cell(text: String(UnicodeScalar(UInt8(97 + $0))), style: red) })  // a…f
+        var screen = ScreenBuffer(width: 8, height: 3)
+        screen.put(run, from: 0, count: 6, x: 1, y: 0)
+        XCTAssertEqual(screen.row(at: 0), " abcdef ")
+        XCTAssertEqual(screen[1, 0], Cell(text: "a", style: red))
+        screen.put(run, from: 2, count: 10, x: -1, y: 1)   // "cdef" from column -1: "def"
+        XCTAssertEqual(screen.row(at: 1), "def     ")
+        screen.put(run, from: 0, count: 6, x: 5, y: 1)     // clipped at the right edge
+        XCTAssertEqual(screen.row(at: 1), "def  abc")
+        screen.put(run, from: 0, count: 6, x: 0, y: 9)     // a row outside: nothing happens
+        screen.put(run, from: 7, count: 2, x: 0, y: 2)     // past the run's end: nothing happens
+        XCTAssertEqual(screen.row(at: 2), "        ")
+
+        screen.put("漢字漢字", x: 0, y: 2, style: bar)      // wide characters at 0, 2, 4, 6
+        screen.put(run, from: 0, count: 2, x: 3, y: 2)     // starts on 字's right half, ends on 漢's left
+        XCTAssertEqual(screen.row(at: 2), "漢 ab 字")
+        XCTAssertEqual(screen[2, 2], Cell(text: " ", style: bar), "the cut left half keeps its style")
+        XCTAssertFalse(screen.cells.enumerated().contains { index, cell in
+            cell.isContinuation && (index % 8 == 0 || TextWidth.of(screen.cells[index - 1].text) != 2)
+        }, "every continuation cell follows a wide character")
+    }
+
     func testWideCharacterAtTheLimitIsReplacedByASpace() {
         var screen = ScreenBuffer(width: 10, height: 1)
         screen.fill(x: 0, y: 0, width: 10, height: 1, style: .plain)

@@ -55,6 +55,54 @@ final class TerminalTests: XCTestCase {
         }
     }
 
+    /// Rows go into ncurses in runs; every character still lands at its own column: after a
+    /// wide character, and after characters whose width the C library sees differently from
+    /// the screen buffer, which are placed one by one: U+0378 is unassigned (glibc -1, the
+    /// buffer 1), U+1FAE8 is a Unicode 15 emoji (glibc 2.36 -1, the buffer 2).
+    func testRowsLandAtTheirColumns() throws {
+        let saved = getenv("LC_ALL").map { String(cString: $0) }
+        setenv("LC_ALL", "C.UTF-8", 1)
+        defer { if let saved { setenv("LC_ALL", saved, 1) } else { unsetenv("LC_ALL") } }
+        try withTerminal(depth: .indexed256) { terminal in
+            var screen = ScreenBuffer(width: 20, height: 2)
+            screen.put("a漢b\u{378}cd▀e\u{1FAE8}f", x: 0, y: 0, style: Style(fg: .indexed(200), bg: .indexed(17)))
+            screen.put("xyz", x: 2, y: 1, style: .plain)
+            terminal.draw(screen)
+            let expected: [(Int, String)] = [(0, "a"), (1, "漢"), (3, "b"), (5, "c"), (6, "d"), (7, "▀"), (8, "e"), (9, "\u{1FAE8}"), (11, "f"), (12, " ")]
+            for (x, text) in expected {
+                XCTAssertEqual(terminal.cell(x: x, y: 0)?.text, text, "column \(x)")
+            }
+            XCTAssertEqual((0..<6).map { terminal.cell(x: $0, y: 1)?.text ?? "?" }.joined(), "  xyz ")
+            let coloured = try XCTUnwrap(terminal.cell(x: 0, y: 0)?.pair)
+            XCTAssertGreaterThan(coloured, 0)
+            XCTAssertEqual(terminal.cell(x: 8, y: 0)?.pair, coloured)
+            XCTAssertEqual(terminal.cell(x: 12, y: 0)?.pair, 0)
+
+            // The next frame overwrites the wide character with narrow ones.
+            screen.put("pqrstu", x: 0, y: 0, style: .plain)
+            terminal.draw(screen)
+            XCTAssertEqual((0..<6).map { terminal.cell(x: $0, y: 0)?.text ?? "?" }.joined(), "pqrstu")
+        }
+    }
+
+    /// Palette pairs (from a flat table) and true-colour pairs (from a dictionary) are each
+    /// made once and counted together.
+    func testPalettePairsAndTrueColourPairsAreReused() throws {
+        try withTerminal(depth: .trueColor, term: "xterm-direct") { terminal in
+            let styles = [Style(fg: .ansi(2), bg: .default), Style(fg: .rgb(10, 200, 30), bg: .rgb(1, 2, 250)),
+                          Style(fg: .default, bg: .ansi(4))]
+            for _ in 0..<20 {
+                var screen = ScreenBuffer(width: 10, height: 3)
+                for (row, style) in styles.enumerated() { screen.put("x", x: 0, y: row, style: style) }
+                terminal.draw(screen)
+            }
+            XCTAssertEqual(terminal.pairsInUse, 3)
+            let pairs = (0..<3).compactMap { terminal.cell(x: 0, y: $0)?.pair }
+            XCTAssertEqual(Set(pairs).count, 3)
+            XCTAssertFalse(pairs.contains(0))
+        }
+    }
+
     /// On a direct-colour terminal palette colours become RGB values, near-black ones raised to 8.
     func testDirectColourNumbers() throws {
         try withTerminal(depth: .trueColor) { terminal in
