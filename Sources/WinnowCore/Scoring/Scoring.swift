@@ -550,6 +550,7 @@ final class ScoringRun {
         let count = corpus.ids.count
         // Instructions and answers are searched at the same time, one per core.
         let found = NearestPair()
+        let search = PhaseClock()
         let options = self.options
         DispatchQueue.concurrentPerform(iterations: 2) { side in
             if side == 0, options.wants(.dupInstruction) {
@@ -562,6 +563,7 @@ final class ScoringRun {
         }
         let instruction = found.instruction
         let answer = found.answer
+        search.report("  of which the duplicate search")
         var reuse: [UInt64: Int32] = [:]
         if options.wants(.imageReuse) {
             reuse.reserveCapacity(count)
