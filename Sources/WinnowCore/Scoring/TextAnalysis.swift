@@ -259,24 +259,56 @@ struct TextAnalysis {
         add(text, stems: true, buffer: buffer)
     }
 
-    /// Appends one finished word.
+    /// The word the tokenizer is in the middle of.
+    private struct PendingWord {
+        var hash = WordHash.offset
+        /// Scalars so far; the first ``TextAnalysis/maxWord`` are in the scratch buffer when stemming.
+        var length = 0
+        var letters = 0
+        var digit = false
+        /// An apostrophe after letters, kept only when the word goes on ("don't", not "dogs'").
+        var apostrophe = false
+
+        /// Adds one lowercase scalar, after the pending apostrophe if there is one.
+        @inline(__always)
+        mutating func append(_ lower: UInt32, wantStems: Bool, buffer: UnsafeMutablePointer<UInt32>) {
+            takeApostrophe(wantStems: wantStems, buffer: buffer)
+            if wantStems, length < maxWord { buffer[length] = lower }
+            hash = WordHash.step(hash, lower)
+            length += 1
+        }
+
+        /// Makes a pending apostrophe part of the word (a letter follows it).
+        @inline(__always)
+        mutating func takeApostrophe(wantStems: Bool, buffer: UnsafeMutablePointer<UInt32>) {
+            guard apostrophe else { return }
+            if wantStems, length < maxWord { buffer[length] = 0x27 }
+            hash = WordHash.step(hash, 0x27)
+            length += 1
+            apostrophe = false
+        }
+    }
+
+    /// Appends the pending word, if there is one (with its stem and shape when stemming), and
+    /// starts the next. A pending apostrophe is dropped.
     @inline(__always)
-    private static func finish(_ hash: UInt64, length: Int, letters: Int, digit: Bool, wantStems: Bool,
-                               buffer: UnsafeMutablePointer<UInt32>, words: inout [UInt64], stems: inout [UInt64],
-                               shapes: inout [UInt8]) {
-        let full = WordHash.finish(hash)
+    private static func end(_ word: inout PendingWord, wantStems: Bool, buffer: UnsafeMutablePointer<UInt32>,
+                            words: inout [UInt64], stems: inout [UInt64], shapes: inout [UInt8]) {
+        guard word.length > 0 else { return }
+        defer { word = PendingWord() }
+        let full = WordHash.finish(word.hash)
         words.append(full)
         guard wantStems else { return }
-        let kept = min(length, maxWord)
+        let kept = min(word.length, maxWord)
         let stem = Stemmer.stemLength(buffer, kept)
-        if stem == length {
+        if stem == word.length {
             stems.append(full)
         } else {
             var h = WordHash.offset
             for i in 0..<stem { h = WordHash.step(h, buffer[i]) }
             stems.append(WordHash.finish(h))
         }
-        shapes.append((digit ? 1 : 0) | (letters >= 3 ? 2 : 0))
+        shapes.append((word.digit ? 1 : 0) | (word.letters >= 3 ? 2 : 0))
     }
 
     private mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, wantStems: Bool, skipImageTokens: Bool,
@@ -294,11 +326,7 @@ struct TextAnalysis {
             self.stems = stems
             self.shapes = shapes
         }
-        var length = 0
-        var hash = WordHash.offset
-        var letters = 0
-        var digit = false
-        var apostrophe = false
+        var word = PendingWord()
         var previous: UInt32 = 0
         var visible = 0
         var noise = 0
@@ -314,15 +342,11 @@ struct TextAnalysis {
                 let lower = s | 0x20
                 if lower >= 0x61 && lower <= 0x7A {
                     // A run of ASCII letters: the hot path.
-                    if apostrophe {
-                        if wantStems, length < maxWord { buffer[length] = 0x27 }
-                        hash = WordHash.step(hash, 0x27)
-                        length += 1
-                        apostrophe = false
-                    }
-                    var h = hash
+                    word.takeApostrophe(wantStems: wantStems, buffer: buffer)
+                    var h = word.hash
                     var j = i
                     if wantStems {
+                        let length = word.length
                         while j < n {
                             let c = UInt32(p[j] | 0x20)
                             guard c >= 0x61, c <= 0x7A, p[j] >= 0x41 else { break }
@@ -339,9 +363,9 @@ struct TextAnalysis {
                         }
                     }
                     let run = j - i
-                    hash = h
-                    length += run
-                    letters += run
+                    word.hash = h
+                    word.length += run
+                    word.letters += run
                     latin += run
                     visible += run
                     scalars += run
@@ -354,30 +378,14 @@ struct TextAnalysis {
                     // "<image>" counts as a space.
                     i += 7
                     scalars += 1
-                    if length > 0 {
-                        Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
-                                    buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
-                        length = 0
-                        hash = WordHash.offset
-                        letters = 0
-                        digit = false
-                        apostrophe = false
-                    }
+                    Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
                     previous = 0x20
                     continue
                 }
                 i += 1
                 if s == 0x20 || s == 0x0A {
                     scalars += 1
-                    if length > 0 {
-                        Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
-                                    buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
-                        length = 0
-                        hash = WordHash.offset
-                        letters = 0
-                        digit = false
-                        apostrophe = false
-                    }
+                    Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
                     previous = s
                     continue
                 }
@@ -404,15 +412,15 @@ struct TextAnalysis {
             switch kind {
             case .letter(let script):
                 appendScalar = true
-                letters += 1
+                word.letters += 1
                 if script == .latin { latin += 1 } else { scriptCounts[script.rawValue] += 1 }
                 visible += 1
             case .digit:
-                if apostrophe { endsWord = true }
+                if word.apostrophe { endsWord = true }
                 appendScalar = true
                 visible += 1
             case .mark:
-                if length > 0 { appendScalar = true }
+                if word.length > 0 { appendScalar = true }
                 visible += 1
             case .ideograph:
                 endsWord = true
@@ -425,8 +433,8 @@ struct TextAnalysis {
                 endsWord = true
             case .punctuation:
                 visible += 1
-                if (s == 0x27 || s == 0x2019), length > 0, !apostrophe, letters > 0 {
-                    apostrophe = true
+                if (s == 0x27 || s == 0x2019), word.length > 0, !word.apostrophe, word.letters > 0 {
+                    word.apostrophe = true
                 } else {
                     if (previous == 0xC3 || previous == 0xC2), s >= 0x80, s <= 0xBF { noise += 2 }
                     endsWord = true
@@ -439,42 +447,19 @@ struct TextAnalysis {
                 noise += 1
                 endsWord = true
             }
-            if endsWord, length > 0 {
-                Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
-                            buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
-                length = 0
-                hash = WordHash.offset
-                letters = 0
-                digit = false
-                apostrophe = false
-            }
+            if endsWord { Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes) }
             if appendScalar || single {
-                if apostrophe {
-                    if wantStems, length < maxWord { buffer[length] = 0x27 }
-                    hash = WordHash.step(hash, 0x27)
-                    length += 1
-                    apostrophe = false
-                }
-                let lower = lowercase(s)
-                if wantStems, length < maxWord { buffer[length] = lower }
-                hash = WordHash.step(hash, lower)
-                length += 1
-                if kind == .digit { digit = true }
+                word.append(lowercase(s), wantStems: wantStems, buffer: buffer)
+                if kind == .digit { word.digit = true }
                 if single {
-                    Self.finish(hash, length: length, letters: 3, digit: false, wantStems: wantStems,
-                                buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
-                    length = 0
-                    hash = WordHash.offset
-                    letters = 0
-                    digit = false
+                    // An ideograph is a word by itself, counted as having letters.
+                    word.letters = 3
+                    Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
                 }
             }
             previous = s
         }
-        if length > 0 {
-            Self.finish(hash, length: length, letters: letters, digit: digit, wantStems: wantStems,
-                        buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
-        }
+        Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
         self.visible += visible
         self.noise += noise
         self.scalars += scalars
