@@ -12,8 +12,8 @@ public final class TextScorer {
     private var instruction = TextAnalysis()
     private var answer = TextAnalysis()
     private var caption = TextAnalysis()
-    private let known = HashSet64(capacity: 1024)
-    private let seen = HashSet64(capacity: 1024)
+    private let known = HashCounter(capacity: 1024)
+    private let seen = HashCounter(capacity: 1024)
     private let counter = HashCounter(capacity: 4096)
     private let grams = GramCounter()
     private var matches: [Lexicon.Match] = []
@@ -192,7 +192,7 @@ public final class TextScorer {
             for i in range.lowerBound...(range.upperBound - n) {
                 var h = answer.words[i]
                 for k in 1..<n { h = WordHash.combine(h, answer.words[i + k]) }
-                counter.add(h)
+                counter.insert(h)
                 total += 1
             }
         }
@@ -339,16 +339,20 @@ func rounded(_ value: Double) -> String {
     return String(scaled)
 }
 
-/// Counts 64-bit keys in a reusable open-addressing table.
+/// A reusable open-addressing table of 64-bit keys with a count each, serving as a set
+/// (``insert(_:)``, ``contains(_:)``) and as a counter (``occurrencesOfRepeated()``).
+/// Clearing is O(1): a slot belongs to the table only when it carries the current generation.
 final class HashCounter {
     private var keys: UnsafeMutablePointer<UInt64>
     private var counts: UnsafeMutablePointer<UInt32>
     private var stamps: UnsafeMutablePointer<UInt32>
+    /// The filled slots, in the order they were filled.
     private var used: UnsafeMutablePointer<Int32>
     private var size: Int
     private var generation: UInt32 = 1
     private var mask: Int
-    private var usedCount = 0
+    /// Distinct keys.
+    private(set) var count = 0
 
     init(capacity: Int) {
         var size = 64
@@ -383,56 +387,52 @@ final class HashCounter {
             stamps.update(repeating: 0, count: size)
             generation = 1
         }
-        usedCount = 0
+        count = 0
     }
 
-    @inline(__always) func add(_ key: UInt64) {
-        if usedCount * 2 >= size { grow() }
+    /// Counts one occurrence of `key`; true when it was not in the table yet.
+    @inline(__always) @discardableResult
+    func insert(_ key: UInt64) -> Bool {
+        if count * 2 >= size { grow() }
         var slot = Int(truncatingIfNeeded: key) & mask
         while stamps[slot] == generation {
             if keys[slot] == key {
                 counts[slot] += 1
-                return
+                return false
             }
             slot = (slot + 1) & mask
         }
         stamps[slot] = generation
         keys[slot] = key
         counts[slot] = 1
-        used[usedCount] = Int32(slot)
-        usedCount += 1
+        used[count] = Int32(slot)
+        count += 1
+        return true
+    }
+
+    @inline(__always) func contains(_ key: UInt64) -> Bool {
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while stamps[slot] == generation {
+            if keys[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
     }
 
     /// The occurrences of keys seen more than once.
     func occurrencesOfRepeated() -> Int {
         var sum = 0
-        for k in 0..<usedCount {
+        for k in 0..<count {
             let c = counts[Int(used[k])]
             if c > 1 { sum += Int(c) }
         }
         return sum
     }
 
-    /// Data-Juicer's character repetition ratio: the occurrences of the ⌊√distinct⌋ most
-    /// frequent keys (only keys seen more than once) over all occurrences.
-    func topRepeatedShare(total: Int) -> Double {
-        var repeated: [UInt32] = []
-        for k in 0..<usedCount {
-            let c = counts[Int(used[k])]
-            if c > 1 { repeated.append(c) }
-        }
-        guard !repeated.isEmpty, total > 0 else { return 0 }
-        let take = min(Int(Double(usedCount).squareRoot()), repeated.count)
-        repeated.sort(by: >)
-        var sum = 0
-        for i in 0..<take { sum += Int(repeated[i]) }
-        return Double(sum) / Double(total)
-    }
-
     private func grow() {
         var live: [(UInt64, UInt32)] = []
-        live.reserveCapacity(usedCount)
-        for k in 0..<usedCount {
+        live.reserveCapacity(count)
+        for k in 0..<count {
             let slot = Int(used[k])
             live.append((keys[slot], counts[slot]))
         }
@@ -444,15 +444,10 @@ final class HashCounter {
         (keys, counts, stamps, used) = Self.tables(size)
         mask = size - 1
         generation = 1
-        usedCount = 0
-        for (key, count) in live {
-            var slot = Int(truncatingIfNeeded: key) & mask
-            while stamps[slot] == generation { slot = (slot + 1) & mask }
-            stamps[slot] = generation
-            keys[slot] = key
-            counts[slot] = count
-            used[usedCount] = Int32(slot)
-            usedCount += 1
+        count = 0
+        for (key, occurrences) in live {
+            insert(key)
+            counts[Int(used[count - 1])] = occurrences
         }
     }
 }
