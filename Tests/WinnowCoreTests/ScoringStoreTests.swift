@@ -104,6 +104,26 @@ final class ScoringStoreTests: XCTestCase {
         XCTAssertTrue(indexes.contains("scores_by_value"))
     }
 
+    /// Progress names each phase and counts up to its total: the scoring, then the duplicate
+    /// rows (written after the search), so a long run never sits at "0 of n".
+    func testProgressReachesTheTotalOfEachPhase() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        let events = Locked<[ScoringProgress]>([])
+        _ = try Scoring(options: ScoringOptions(threads: 2, chunk: 64)).scoreAll(store: store) { progress in
+            events.mutate { $0.append(progress) }
+        }
+        let seen = events.value
+        let phases = seen.map(\.phase).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+        XCTAssertEqual(phases, ["scoring", "duplicates"])
+        for phase in ["scoring", "duplicates"] {
+            let counts = seen.filter { $0.phase == phase }
+            XCTAssertEqual(counts.last?.done, 6, phase)
+            XCTAssertEqual(counts.last?.total, 6, phase)
+            XCTAssertEqual(counts.map(\.done), counts.map(\.done).sorted(), "\(phase) only counts up")
+        }
+    }
+
     func testTruncatedImagesAreUnusable() throws {
         guard let shared = TestPaths.shared else { throw XCTSkip("../shared/images is not here") }
         // Given an image folder with a real JPEG and PNG, and copies of them cut in half

@@ -27,7 +27,9 @@ public struct ScoringOptions: Sendable {
 
 /// Where a scoring run is.
 public struct ScoringProgress: Sendable {
+    /// "scoring", "duplicates" (the search, then its rows written), "building the score index".
     public var phase: String
+    /// Items done of `total`; `total` is 0 in a phase without a count.
     public var done: Int
     public var total: Int
 }
@@ -411,7 +413,7 @@ final class ScoringRun {
         phase.report("corpus scores")
         phase = PhaseClock()
         if rebuildIndex {
-            progress?(ScoringProgress(phase: "index", done: 0, total: 1))
+            progress?(ScoringProgress(phase: "building the score index", done: 0, total: 0))
             try createValueIndex(rows: report.rows)
         }
         phase.report("index")
@@ -607,6 +609,7 @@ final class ScoringRun {
                 try insert.flush()
             }
             start = end
+            progress?(ScoringProgress(phase: "duplicates", done: end, total: count))
         }
     }
 }
