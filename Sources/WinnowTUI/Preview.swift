@@ -206,7 +206,7 @@ public final class PreviewService: @unchecked Sendable {
     private let renderer: @Sendable (PreviewRequest) -> PreviewState
 
     /// - Parameters:
-    ///   - cacheBytes: the cache's bound (24 MB holds about 600 previews of 60×21 cells).
+    ///   - cacheBytes: the cache's bound (24 MB holds about 300 previews of 60×21 cells: each keeps chafa's cells and the screen cells made from them).
     ///   - renderer: how a request becomes a preview (tests pass a fake; the default decodes and runs chafa).
     ///   - deliver: receives each wanted preview when it is ready, on the worker thread.
     public init(cacheBytes: Int = 24 << 20,
