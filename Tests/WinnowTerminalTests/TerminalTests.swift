@@ -60,9 +60,15 @@ final class TerminalTests: XCTestCase {
     /// the screen buffer, which are placed one by one: U+0378 is unassigned (glibc -1, the
     /// buffer 1), U+1FAE8 is a Unicode 15 emoji (glibc 2.36 -1, the buffer 2).
     func testRowsLandAtTheirColumns() throws {
+        // ncurses places wide characters only in a UTF-8 locale; the terminal takes it from the
+        // environment. Both are put back afterwards.
         let saved = getenv("LC_ALL").map { String(cString: $0) }
+        let savedLocale = setlocale(LC_ALL, nil).map { String(cString: $0) }
         setenv("LC_ALL", "C.UTF-8", 1)
-        defer { if let saved { setenv("LC_ALL", saved, 1) } else { unsetenv("LC_ALL") } }
+        defer {
+            if let saved { setenv("LC_ALL", saved, 1) } else { unsetenv("LC_ALL") }
+            if let savedLocale { setlocale(LC_ALL, savedLocale) }
+        }
         try withTerminal(depth: .indexed256) { terminal in
             var screen = ScreenBuffer(width: 20, height: 2)
             screen.put("a漢b\u{378}cd▀e\u{1FAE8}f", x: 0, y: 0, style: Style(fg: .indexed(200), bg: .indexed(17)))
