@@ -124,6 +124,19 @@ final class ScoringStoreTests: XCTestCase {
         }
     }
 
+    /// A timing line is only built when its switch is set: with timing off, runs pay nothing
+    /// for formatting lines or reading /proc.
+    func testTimingLinesAreBuiltOnlyWhenTheirSwitchIsSet() {
+        var built = 0
+        let off = TimingLog(variable: "WINNOW_TEST_NO_SUCH_SWITCH")
+        off({ built += 1; return "never built" }())
+        XCTAssertFalse(off.enabled)
+        XCTAssertEqual(built, 0)
+        let on = TimingLog(variable: "PATH")
+        on({ built += 1; return "timing test line (expected on stderr)" }())
+        XCTAssertEqual(built, 1)
+    }
+
     func testTruncatedImagesAreUnusable() throws {
         guard let shared = TestPaths.shared else { throw XCTSkip("../shared/images is not here") }
         // Given an image folder with a real JPEG and PNG, and copies of them cut in half

@@ -106,19 +106,12 @@ final class FullTextBuilder: @unchecked Sendable {
     private func work() {
         do {
             guard let connection else { throw DatabaseError(message: "the full-text scratch database is closed") }
-            let insert = try RawStatement(connection: connection,
-                                          "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)")
+            let insert = try RawStatement(connection: connection, FullText.insertSQL)
             defer { insert.finalize() }
             while let entries = pop() {
-                for entry in entries {
-                    insert.bind(1, entry.id)
-                    insert.bind(2, entry.document.instruction)
-                    insert.bind(3, entry.document.answer)
-                    insert.bind(4, entry.document.caption)
-                    try insert.run()
-                }
+                for entry in entries { try FullText.insert(insert, item: entry.id, entry.document) }
             }
-            ImportTiming.log(String(format: "full-text thread CPU %.2f s", PhaseClock.threadCPU()))
+            TimingLog.importing(String(format: "full-text thread CPU %.2f s", PhaseClock.threadCPU()))
             stop(nil)
         } catch {
             stop(error)

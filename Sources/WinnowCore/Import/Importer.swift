@@ -87,11 +87,9 @@ public final class Importer {
                                       rejects: rejects, report: &report, hasher: hasher)
                 }
                 report.removed = try writer.markRemoved()
-                if ImportTiming.enabled {
-                    ImportTiming.log(String(format: "records: %.2f s wall; writer thread CPU: items %.2f s, full text %.2f s, all %.2f s",
-                                            Date().timeIntervalSince(started), writer.itemSeconds, writer.textSeconds,
-                                            PhaseClock.threadCPU()))
-                }
+                TimingLog.importing(String(format: "records: %.2f s wall; writer thread CPU: items %.2f s, full text %.2f s, all %.2f s",
+                                           Date().timeIntervalSince(started), writer.itemSeconds, writer.textSeconds,
+                                           PhaseClock.threadCPU()))
                 report.fullTextBuiltAside = writer.buildsFullTextAside
                 let announce: (String) -> Void = { [onProgress, records = report.records] phase in
                     onProgress?(ImportProgress(records: records, bytesRead: file.size, totalBytes: file.size,
@@ -103,7 +101,7 @@ public final class Importer {
                 report.unchanged = writer.unchanged
                 let hashWait = PhaseClock()
                 let digest = hasher.finalize()
-                if ImportTiming.enabled { hashWait.report("SHA-256 wait", log: ImportTiming.log) }
+                hashWait.report("SHA-256 wait", to: .importing)
                 try db.execute(sql: """
                     UPDATE imports SET sha256 = ?, records = ?, added = ?, changed = ?, unchanged = ?, removed = ?,
                         skipped = ?, duplicate_ids = ?, finished_at = ? WHERE id = ?
@@ -114,13 +112,11 @@ public final class Importer {
                 return .commit
             }
         }
-        if ImportTiming.enabled { commit?.report("commit", log: ImportTiming.log) }
+        commit?.report("commit", to: .importing)
         let checkpoint = PhaseClock()
         try? connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        if ImportTiming.enabled {
-            checkpoint.report("checkpoint", log: ImportTiming.log)
-            ImportTiming.log(String(format: "total %.2f s wall, process CPU %.2f s", Date().timeIntervalSince(started), PhaseClock.processCPU()))
-        }
+        checkpoint.report("checkpoint", to: .importing)
+        TimingLog.importing(String(format: "total %.2f s wall, process CPU %.2f s", Date().timeIntervalSince(started), PhaseClock.processCPU()))
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

@@ -41,7 +41,7 @@ final class ItemPipeline: @unchecked Sendable {
                     }
                 }
                 if !batch.isEmpty { try push(batch) }
-                ImportTiming.log(String(format: "reader thread CPU %.2f s", PhaseClock.threadCPU()))
+                TimingLog.importing(String(format: "reader thread CPU %.2f s", PhaseClock.threadCPU()))
                 finish(nil)
             } catch {
                 finish(error)

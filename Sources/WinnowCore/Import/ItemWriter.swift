@@ -78,7 +78,7 @@ final class ItemWriter {
                               caption, model, category, extra, format_flags, content_hash, conversation)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertText = try RawStatement(db, "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)")
+        insertText = try RawStatement(db, FullText.insertSQL)
     }
 
     func finalize() {
@@ -118,7 +118,7 @@ final class ItemWriter {
         insertItem.bind(13, item.formatFlags.rawValue)
         insertItem.bind(14, hash)
         insertItem.bind(15, prepared.conversation)
-        let timing = ImportTiming.enabled
+        let timing = TimingLog.importing.enabled
         let t0 = timing ? PhaseClock.threadCPU() : 0
         try insertItem.run()
         let id = insertItem.lastInsertedRowID
@@ -126,12 +126,7 @@ final class ItemWriter {
         if let fullTextBuilder {
             try fullTextBuilder.add(id, prepared.document)
         } else {
-            let document = prepared.document
-            insertText.bind(1, id)
-            insertText.bind(2, document.instruction)
-            insertText.bind(3, document.answer)
-            insertText.bind(4, document.caption)
-            try insertText.run()
+            try FullText.insert(insertText, item: id, prepared.document)
         }
         if timing {
             itemSeconds += t1 - t0
@@ -174,13 +169,13 @@ final class ItemWriter {
         let indexes = PhaseClock()
         if !droppedIndexes.isEmpty { announce("building indexes") }
         try restoreIndexes()
-        if ImportTiming.enabled { indexes.report("index builds", log: ImportTiming.log) }
+        indexes.report("index builds", to: .importing)
         if let fullTextBuilder {
             announce("adding the full-text index")
             let copy = PhaseClock()
             try fullTextBuilder.finish(into: db)
             self.fullTextBuilder = nil
-            if ImportTiming.enabled { copy.report("full-text wait and copy", log: ImportTiming.log) }
+            copy.report("full-text wait and copy", to: .importing)
         } else {
             try db.execute(sql: "INSERT INTO item_fts(item_fts, rank) VALUES ('hashsize', \(Self.defaultHashSize))")
         }
@@ -188,20 +183,10 @@ final class ItemWriter {
 
     /// Rebuilds the indexes dropped for a bulk load (the importer has their sorts spill to
     /// files and run on helper threads).
-    func restoreIndexes() throws {
+    private func restoreIndexes() throws {
         for index in Schema.secondaryIndexes where droppedIndexes.contains(index.name) {
             try db.execute(sql: index.sql)
         }
         droppedIndexes.removeAll()
-    }
-}
-
-/// Where an import's time goes, on stderr when `WINNOW_IMPORT_TIMING` is set.
-enum ImportTiming {
-    static let enabled = ProcessInfo.processInfo.environment["WINNOW_IMPORT_TIMING"] != nil
-
-    static func log(_ line: String) {
-        guard enabled else { return }
-        PhaseClock.write(line)
     }
 }

@@ -500,7 +500,7 @@ final class ScoringRun {
         var waited = 0.0
         let writerCPU = PhaseClock.threadCPU()
         defer {
-            PhaseClock.log(String(format: "writer waited %.2f s for scores, used %.2f s CPU", waited, PhaseClock.threadCPU() - writerCPU))
+            TimingLog.scoring(String(format: "writer waited %.2f s for scores, used %.2f s CPU", waited, PhaseClock.threadCPU() - writerCPU))
         }
         while index < chunks {
             try bulkWrite { db in
@@ -657,7 +657,7 @@ final class ChunkWork: @unchecked Sendable {
         }
         var loading = 0.0
         var scoring = 0.0
-        defer { PhaseClock.log(String(format: "worker CPU: load %.2f s, score %.2f s", loading, scoring)) }
+        defer { TimingLog.scoring(String(format: "worker CPU: load %.2f s, score %.2f s", loading, scoring)) }
         while let chunk = exchange.take() {
             do {
                 let t0 = PhaseClock.threadCPU()
@@ -737,14 +737,31 @@ final class ChunkWork: @unchecked Sendable {
     }
 }
 
-/// Wall and CPU time of a phase, written to stderr when `WINNOW_SCORE_TIMING` is set (for
-/// finding where a run's time goes on a busy machine, where wall time alone says little).
+/// Timing lines on stderr, switched on by an environment variable: `WINNOW_SCORE_TIMING` for
+/// scoring, `WINNOW_IMPORT_TIMING` for imports (for finding where a run's time goes on a busy
+/// machine, where wall time alone says little). A line is only built when its log is on.
+struct TimingLog: Sendable {
+    let enabled: Bool
+
+    static let scoring = TimingLog(variable: "WINNOW_SCORE_TIMING")
+    static let importing = TimingLog(variable: "WINNOW_IMPORT_TIMING")
+
+    init(variable: String) {
+        enabled = ProcessInfo.processInfo.environment[variable] != nil
+    }
+
+    func callAsFunction(_ line: @autoclosure () -> String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("timing: \(line())\n".utf8))
+    }
+}
+
+/// Wall and CPU time of a phase, for a ``TimingLog``.
 struct PhaseClock {
-    static let enabled = ProcessInfo.processInfo.environment["WINNOW_SCORE_TIMING"] != nil
     let wall = Date()
     let cpu = PhaseClock.processCPU()
 
-    func report(_ phase: String, log: (String) -> Void = PhaseClock.log) {
+    func report(_ phase: String, to log: TimingLog = .scoring) {
         log(String(format: "%@: %.2f s wall, %.2f s CPU (all threads), peak RSS so far %@", phase,
                    Date().timeIntervalSince(wall), Self.processCPU() - cpu, Self.peakRSS()))
     }
@@ -755,16 +772,6 @@ struct PhaseClock {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return "unknown" }
         return "\(kilobytes / 1024) MB"
-    }
-
-    static func log(_ line: String) {
-        guard enabled else { return }
-        write(line)
-    }
-
-    /// A timing line on stderr, whichever switch asked for it.
-    static func write(_ line: String) {
-        FileHandle.standardError.write(Data("timing: \(line)\n".utf8))
     }
 
     /// CPU seconds of the calling thread.

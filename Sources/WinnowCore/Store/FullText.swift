@@ -39,10 +39,21 @@ public enum FullText {
         return Document(turns: turns, caption: caption[0])
     }
 
+    /// The statement that adds an item's document: rowid, instruction, answer, caption.
+    static let insertSQL = "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)"
+
     /// Inserts a document for a new item.
     public static func insert(_ db: Database, item: Int64, _ document: Document) throws {
-        try db.execute(sql: "INSERT INTO item_fts(rowid, instruction, answer, caption) VALUES (?, ?, ?, ?)",
-                       arguments: [item, document.instruction, document.answer, document.caption])
+        try db.execute(sql: insertSQL, arguments: [item, document.instruction, document.answer, document.caption])
+    }
+
+    /// Inserts a document through a prepared ``insertSQL`` (the import's bulk path).
+    static func insert(_ statement: RawStatement, item: Int64, _ document: Document) throws {
+        statement.bind(1, item)
+        statement.bind(2, document.instruction)
+        statement.bind(3, document.answer)
+        statement.bind(4, document.caption)
+        try statement.run()
     }
 
     /// Replaces an item's entry when the text changed.
