@@ -79,7 +79,8 @@ public final class CompareApp {
         if let image = preview.image, let info = preview.info {
             let name = (request.image.map { ($0 as NSString).lastPathComponent }) ?? ""
             return ComparePreview(request: request, image: image,
-                                  caption: "\(name) · \(info.width)×\(info.height) \(info.format.rawValue)", problem: false)
+                                  caption: "\(name) · \(info.width)×\(info.height) \(info.format.rawValue)", problem: false,
+                                  screenCells: preview.screenCells)
         }
         if preview.problem == ImageProblem.noImage {
             return ComparePreview(request: request, image: nil, caption: "This question has no image.", problem: true)

@@ -154,9 +154,8 @@ func renderCompareImage(_ state: CompareState, theme: Theme, rect: Rect, into sc
     var captionY = rect.y + 1
     if let image = preview.image, image.width > 0, image.height > 0 {
         let left = rect.x + 1 + max(0, (rect.width - 2 - image.width) / 2)
-        let cells = image.screenCells
         for y in 0..<min(image.height, rect.height - 2) {
-            screen.put(cells, from: y * image.width, count: min(image.width, rect.width - 2), x: left, y: rect.y + 1 + y)
+            screen.put(preview.screenCells, from: y * image.width, count: min(image.width, rect.width - 2), x: left, y: rect.y + 1 + y)
         }
         captionY = rect.y + 1 + min(image.height, rect.height - 2)
     }

@@ -32,16 +32,24 @@ public struct ComparePreviewRequest: Hashable, Sendable {
 /// A rendered preview, or why there is none, for the request it answers.
 public struct ComparePreview: Equatable, Sendable {
     public var request: ComparePreviewRequest
-    public var image: PreviewImage?
+    public var image: PreviewImage? {
+        didSet { screenCells = image?.screenCells ?? NarrowCells([]) }
+    }
+    /// `image`'s cells as the screen draws them, made once rather than at every frame.
+    public private(set) var screenCells: NarrowCells
     /// A line under the picture: the file's name, size and format, or the problem.
     public var caption: String
     public var problem: Bool
 
-    public init(request: ComparePreviewRequest, image: PreviewImage?, caption: String, problem: Bool) {
+    /// - Parameter screenCells: `image`'s screen cells when they are at hand already (a
+    ///   ``PreviewState``'s); made from `image` otherwise.
+    public init(request: ComparePreviewRequest, image: PreviewImage?, caption: String, problem: Bool,
+                screenCells: NarrowCells? = nil) {
         self.request = request
         self.image = image
         self.caption = caption
         self.problem = problem
+        self.screenCells = screenCells ?? image?.screenCells ?? NarrowCells([])
     }
 }
 
