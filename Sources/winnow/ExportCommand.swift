@@ -113,7 +113,7 @@ struct ExportCommand: ParsableCommand {
             report = try userFacing {
                 let exporter = Exporter(store: try store.open(readonly: true))
                 if stderrIsInteractive { exporter.onProgress = ExportProgressLine.show }
-                defer { if stderrIsInteractive { ExportProgressLine.clear() } }
+                defer { if stderrIsInteractive { ProgressLine.clear() } }
                 return try exporter.run(options)
             }
         } catch let error as ExportError {
@@ -130,7 +130,7 @@ struct ExportCommand: ParsableCommand {
 /// One self-overwriting progress line on stderr.
 enum ExportProgressLine {
     static func show(_ progress: ExportProgress) {
-        var line = "\r\(progress.phase): \(grouped(progress.records))"
+        var line = "\(progress.phase): \(grouped(progress.records))"
         if let total = progress.totalRecords { line += "/\(grouped(total))" }
         line += " records"
         if progress.totalBytes > 0 {
@@ -138,11 +138,7 @@ enum ExportProgressLine {
             let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
             line += String(format: "  %.0f/%.0f MB  %.1f MB/s", megabytes, Double(progress.totalBytes) / 1_048_576, rate)
         }
-        line += String(format: "  %.0fs  ", progress.elapsed)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    static func clear() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        line += String(format: "  %.0fs", progress.elapsed)
+        ProgressLine.write(line)
     }
 }

@@ -109,23 +109,24 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// One self-overwriting progress line on stderr.
+/// One self-overwriting progress line on stderr (import, scoring and export show theirs here).
 enum ProgressLine {
+    /// Replaces the line with `text`.
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+    }
+
+    static func clear() { write("") }
+
     static func show(_ progress: ImportProgress) {
         if let phase = progress.phase {
-            let line = "\r\(grouped(progress.records)) records read; \(phase)…\u{1B}[K"
-            FileHandle.standardError.write(Data(line.utf8))
+            write("\(grouped(progress.records)) records read; \(phase)…")
             return
         }
         let megabytes = Double(progress.bytesRead) / 1_048_576
         let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
         let remaining = rate > 0 ? (Double(progress.totalBytes - progress.bytesRead) / 1_048_576) / rate : 0
-        let line = String(format: "\r%@ records  %.0f/%.0f MB  %.1f MB/s  ETA %.0fs  ",
-                          grouped(progress.records), megabytes, Double(progress.totalBytes) / 1_048_576, rate, remaining)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    static func clear() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        write(String(format: "%@ records  %.0f/%.0f MB  %.1f MB/s  ETA %.0fs",
+                     grouped(progress.records), megabytes, Double(progress.totalBytes) / 1_048_576, rate, remaining))
     }
 }

@@ -175,9 +175,8 @@ func scoring<T>(_ body: () throws -> T) throws -> T {
 
 enum ScoreProgressLine {
     static func show(_ progress: ScoringProgress) {
-        let line = progress.total > 0
-            ? String(format: "\r%@: %@ / %@ items\u{1B}[K", progress.phase, grouped(progress.done), grouped(progress.total))
-            : "\r\(progress.phase)…\u{1B}[K"
-        FileHandle.standardError.write(Data(line.utf8))
+        ProgressLine.write(progress.total > 0
+            ? "\(progress.phase): \(grouped(progress.done)) / \(grouped(progress.total)) items"
+            : "\(progress.phase)…")
     }
 }
