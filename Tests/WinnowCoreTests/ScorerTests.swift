@@ -104,6 +104,47 @@ final class ScorerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(value(.repetition, ask, String(repeating: "ha", count: 200)) ?? 0, 0.5)
     }
 
+    /// The n-gram counter's share of the ⌊√distinct⌋ most frequent repeated n-grams equals
+    /// the same share counted with a dictionary: in texts with few repeated n-grams (the sum
+    /// kept while counting), with many (read from the repeated slots), with counts past its
+    /// histogram, and after reuse on a smaller text.
+    func testGramCounterTopShareMatchesADictionaryCount() {
+        func reference(_ hashes: [UInt64]) -> Double {
+            var counts: [UInt64: Int] = [:]
+            for hash in hashes { counts[hash, default: 0] += 1 }
+            let repeated = counts.values.filter { $0 > 1 }.sorted(by: >)
+            let take = Int(Double(counts.count).squareRoot())
+            return Double(repeated.prefix(take).reduce(0, +)) / Double(hashes.count)
+        }
+        var generator = SplitMix64(seed: 7)
+        let counter = GramCounter()
+        var slowPathCases = 0
+        for round in 0..<300 {
+            let count = 50 + Int(generator.next() % 3000)
+            // A vocabulary of `kinds` n-grams, some of them frequent: from all distinct to
+            // one n-gram repeated 3,000 times.
+            let kinds = 1 + Int(generator.next() % UInt64(round % 3 == 0 ? 20 : count))
+            // Distinct in the 31 bits the counter keeps as its key.
+            var keys = Set<UInt64>()
+            var vocabulary: [UInt64] = []
+            while vocabulary.count < kinds {
+                let hash = generator.next()
+                if keys.insert(hash >> 33).inserted { vocabulary.append(hash) }
+            }
+            let hashes = (0..<count).map { _ in
+                vocabulary[Int(min(generator.next() % UInt64(kinds), generator.next() % UInt64(kinds)))]
+            }
+            counter.reset(expected: count)
+            for hash in hashes { counter.add(hash) }
+            let distinct = Set(hashes).count
+            let repeatedKinds = Dictionary(grouping: hashes, by: { $0 }).values.filter { $0.count > 1 }.count
+            if repeatedKinds > Int(Double(distinct).squareRoot()) { slowPathCases += 1 }
+            XCTAssertEqual(counter.distinct, distinct, "round \(round)")
+            XCTAssertEqual(counter.topRepeatedShare(total: count), reference(hashes), accuracy: 1e-12, "round \(round)")
+        }
+        XCTAssertGreaterThan(slowPathCases, 50, "the cases must reach the path that reads the repeated slots")
+    }
+
     // MARK: truncated
 
     func testTruncatedFindsAnswersThatStopMidSentence() {

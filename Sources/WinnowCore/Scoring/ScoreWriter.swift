@@ -3,8 +3,8 @@ import GRDB
 import GRDBSQLite
 
 /// Writes score rows fast: a prepared multi-row `INSERT OR REPLACE` (``batch`` rows per
-/// statement), names, scorers and versions bound from C strings that live as long as the
-/// writer (no copy per row); only detail texts are copied.
+/// statement), names, scorers and versions bound from C strings of known length that live as
+/// long as the writer (no copy or `strlen` per row); only detail texts are copied.
 ///
 /// Use it inside the `Database` access that created it, and call ``flush()`` before that
 /// access ends.
@@ -13,10 +13,10 @@ final class ScoreWriter {
 
     private struct Pending {
         var item: Int64
-        var name: UnsafeMutablePointer<CChar>?
+        var name: ConstantText
         var value: Double
-        var scorer: UnsafeMutablePointer<CChar>?
-        var version: UnsafeMutablePointer<CChar>?
+        var scorer: ConstantText
+        var version: ConstantText
         var detail: String?
     }
 
@@ -24,7 +24,7 @@ final class ScoreWriter {
     private let many: OpaquePointer
     private let one: OpaquePointer
     private var pending: [Pending] = []
-    private var constants: [String: UnsafeMutablePointer<CChar>] = [:]
+    private var constants: [String: ConstantText] = [:]
     private(set) var rows = 0
 
     init(_ db: Database) throws {
@@ -47,7 +47,7 @@ final class ScoreWriter {
     deinit {
         sqlite3_finalize(many)
         sqlite3_finalize(one)
-        for pointer in constants.values { free(pointer) }
+        for text in constants.values { text.free() }
     }
 
     private static func prepare(_ connection: OpaquePointer, _ sql: String) throws -> OpaquePointer {
@@ -59,11 +59,11 @@ final class ScoreWriter {
         return statement
     }
 
-    private func constant(_ text: String) -> UnsafeMutablePointer<CChar>? {
-        if let pointer = constants[text] { return pointer }
-        let pointer = strdup(text)
-        constants[text] = pointer
-        return pointer
+    private func constant(_ text: String) -> ConstantText {
+        if let constant = constants[text] { return constant }
+        let constant = ConstantText(text)
+        constants[text] = constant
+        return constant
     }
 
     /// Adds one row; rows are written a batch at a time.
@@ -101,10 +101,10 @@ final class ScoreWriter {
 
     private func bind(_ statement: OpaquePointer, _ base: Int32, _ row: Pending) {
         sqlite3_bind_int64(statement, base + 1, row.item)
-        sqlite3_bind_text(statement, base + 2, row.name, -1, nil)
+        sqlite3_bind_text(statement, base + 2, row.name.pointer, row.name.count, nil)
         sqlite3_bind_double(statement, base + 3, row.value)
-        sqlite3_bind_text(statement, base + 4, row.scorer, -1, nil)
-        sqlite3_bind_text(statement, base + 5, row.version, -1, nil)
+        sqlite3_bind_text(statement, base + 4, row.scorer.pointer, row.scorer.count, nil)
+        sqlite3_bind_text(statement, base + 5, row.version.pointer, row.version.count, nil)
         if var detail = row.detail {
             detail.withUTF8 { bytes in
                 _ = bytes.withMemoryRebound(to: CChar.self) { chars in
@@ -125,16 +125,30 @@ final class ScoreWriter {
     }
 }
 
+/// A C string and its length in bytes, bound to statements as it is (SQLite does not copy
+/// it): the owner keeps it alive as long as the statements that use it, then frees it.
+struct ConstantText {
+    let pointer: UnsafeMutablePointer<CChar>?
+    let count: Int32
+
+    init(_ text: String) {
+        pointer = strdup(text)
+        count = Int32(text.utf8.count)
+    }
+
+    func free() { Foundation.free(pointer) }
+}
+
 /// C strings of the built-in scorers' names and versions, made once for the process.
 final class BuiltinStrings: @unchecked Sendable {
     static let shared = BuiltinStrings()
-    let names: [UnsafeMutablePointer<CChar>?]
-    let versions: [UnsafeMutablePointer<CChar>?]
-    let scorer: UnsafeMutablePointer<CChar>?
+    let names: [ConstantText]
+    let versions: [ConstantText]
+    let scorer: ConstantText
 
     private init() {
-        names = BuiltinScorer.allCases.map { strdup($0.rawValue) }
-        versions = BuiltinScorer.allCases.map { strdup($0.version) }
-        scorer = strdup(BuiltinScorer.scorerName)
+        names = BuiltinScorer.allCases.map { ConstantText($0.rawValue) }
+        versions = BuiltinScorer.allCases.map { ConstantText($0.version) }
+        scorer = ConstantText(BuiltinScorer.scorerName)
     }
 }

@@ -482,9 +482,12 @@ extension BuiltinScorer {
 /// Counts the character n-grams of a text: one 64-bit slot per n-gram (32-bit key, 32-bit
 /// count), a table sized to the text and cleared per use. It also keeps how many n-grams
 /// occur more than once and how often, so that the usual case — no more repeated n-grams
-/// than are summed — needs no pass over the table.
+/// than are summed — needs no pass over the table, and the slots of the repeated ones, so
+/// that the other case reads only those.
 final class GramCounter {
     private var slots: UnsafeMutablePointer<UInt64>
+    /// Slots of the n-grams seen more than once, in the order they were first repeated.
+    private var repeatedSlots: UnsafeMutablePointer<Int32>
     private var capacity: Int
     private var size = 64
     private var mask = 63
@@ -493,24 +496,33 @@ final class GramCounter {
     private var repeatedDistinct = 0
     private var repeatedOccurrences = 0
     /// How many repeated n-grams have each count below ``histogramSize`` (scratch).
-    private var histogram = [Int](repeating: 0, count: GramCounter.histogramSize)
+    private let histogram = UnsafeMutablePointer<Int>.allocate(capacity: GramCounter.histogramSize)
     private var large: [UInt32] = []
     private static let histogramSize = 256
 
     init() {
         capacity = 8192
         slots = .allocate(capacity: capacity)
+        repeatedSlots = .allocate(capacity: capacity / 2)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        repeatedSlots.deallocate()
+        histogram.deallocate()
+    }
 
+    /// Empties the table for a text of about `expected` n-grams (at most half the slots are
+    /// ever used).
     func reset(expected: Int) {
         var size = 64
         while size < expected * 2 { size <<= 1 }
         if size > capacity {
             slots.deallocate()
+            repeatedSlots.deallocate()
             capacity = size
             slots = .allocate(capacity: capacity)
+            repeatedSlots = .allocate(capacity: capacity / 2)
         }
         self.size = size
         mask = size - 1
@@ -532,6 +544,7 @@ final class GramCounter {
             }
             if value >> 32 == key {
                 if value & 0xFFFF_FFFF == 1 {
+                    repeatedSlots[repeatedDistinct] = Int32(truncatingIfNeeded: slot)
                     repeatedDistinct += 1
                     repeatedOccurrences += 2
                 } else {
@@ -552,11 +565,11 @@ final class GramCounter {
         if repeatedDistinct <= take { return Double(repeatedOccurrences) / Double(total) }
         // More repeated n-grams than are summed: the largest counts, by a histogram of the
         // small counts and a sorted list of the rare large ones.
-        for i in 0..<Self.histogramSize { histogram[i] = 0 }
+        let histogram = self.histogram
+        histogram.update(repeating: 0, count: Self.histogramSize)
         large.removeAll(keepingCapacity: true)
-        for i in 0..<size {
-            let count = Int(truncatingIfNeeded: slots[i] & 0xFFFF_FFFF)
-            guard count > 1 else { continue }
+        for i in 0..<repeatedDistinct {
+            let count = Int(truncatingIfNeeded: slots[Int(repeatedSlots[i])] & 0xFFFF_FFFF)
             if count < Self.histogramSize { histogram[count] += 1 } else { large.append(UInt32(count)) }
         }
         large.sort(by: >)
