@@ -175,8 +175,12 @@ func scoring<T>(_ body: () throws -> T) throws -> T {
 
 enum ScoreProgressLine {
     static func show(_ progress: ScoringProgress) {
-        ProgressLine.write(progress.total > 0
-            ? "\(progress.phase): \(grouped(progress.done)) / \(grouped(progress.total)) items"
-            : "\(progress.phase)…")
+        if let percent = progress.percent {
+            ProgressLine.write("\(progress.phase): \(percent) %")
+        } else {
+            ProgressLine.write(progress.total > 0
+                ? "\(progress.phase): \(grouped(progress.done)) / \(grouped(progress.total)) items"
+                : "\(progress.phase)…")
+        }
     }
 }

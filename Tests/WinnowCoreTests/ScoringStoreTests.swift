@@ -124,6 +124,35 @@ final class ScoringStoreTests: XCTestCase {
         }
     }
 
+    /// A run that rebuilds the score index reports how far the build is, as a share that
+    /// only rises, ends at 100 and is not 100 before the end; the index is there afterwards.
+    func testIndexBuildReportsItsShareUpToTheEnd() throws {
+        let scratch = Scratch()
+        let lines = (0..<400).map { i in
+            record("r\(i)", image: "img\(i % 50).jpg", instruction: "Describe picture \(i) in a few words.",
+                   answer: "A harbour with \(i) boats, gulls over the water and a stone pier in the evening light.")
+        }
+        let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
+        let store = try scratch.store()
+        _ = try Importer(store: store).run(ImportOptions(path: file))
+        var options = ScoringOptions(threads: 2, chunk: 64)
+        options.indexRebuildMinimum = 100
+        let events = Locked<[ScoringProgress]>([])
+        _ = try Scoring(options: options).scoreAll(store: store) { progress in events.mutate { $0.append(progress) } }
+
+        let index = events.value.filter { $0.phase == IndexBuildProgress.phase }
+        let shares = index.compactMap(\.percent)
+        XCTAssertEqual(shares.count, index.count, "every index event carries a share")
+        XCTAssertEqual(shares.first, 0)
+        XCTAssertEqual(shares.last, 100)
+        XCTAssertEqual(shares, shares.sorted(), "the share only rises")
+        XCTAssertEqual(shares.filter { $0 == 100 }.count, 1, "100 only when the build is done")
+        XCTAssertGreaterThan(Set(shares).count, 10, "the share moves during the build: \(shares)")
+        XCTAssertEqual(events.value.last?.phase, IndexBuildProgress.phase)
+        let indexes = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
+        XCTAssertTrue(indexes.contains("scores_by_value"))
+    }
+
     /// A timing line is only built when its switch is set: with timing off, runs pay nothing
     /// for formatting lines or reading /proc.
     func testTimingLinesAreBuiltOnlyWhenTheirSwitchIsSet() {
