@@ -77,15 +77,10 @@ public final class CompareApp {
 
     static func comparePreview(_ preview: PreviewState, request: ComparePreviewRequest) -> ComparePreview {
         if let image = preview.image, let info = preview.info {
-            let name = (request.image.map { ($0 as NSString).lastPathComponent }) ?? ""
-            return ComparePreview(request: request, image: image,
-                                  caption: "\(name) · \(info.width)×\(info.height) \(info.format.rawValue)", problem: false,
-                                  screenCells: preview.screenCells)
+            return .shown(request, image: image, info: info, screenCells: preview.screenCells)
         }
-        if preview.problem == ImageProblem.noImage {
-            return ComparePreview(request: request, image: nil, caption: "This question has no image.", problem: true)
-        }
-        return ComparePreview(request: request, image: nil, caption: "Image \(preview.problem?.description ?? "not shown")", problem: true)
+        if preview.problem == ImageProblem.noImage { return .noImage(request) }
+        return .problem(request, preview.problem?.description ?? "not shown")
     }
 
     /// Hands a preview request, and those to render ahead, to the service; a cached one

@@ -37,18 +37,14 @@ public final class CompareEngine {
 
     /// Renders a preview, or says why there is none.
     public static func preview(_ request: ComparePreviewRequest) -> ComparePreview {
-        guard let image = request.image else {
-            return ComparePreview(request: request, image: nil, caption: "This question has no image.", problem: true)
-        }
+        guard let image = request.image else { return .noImage(request) }
         do {
             let path = try ImageFiles.resolve(image, root: request.imageRoot)
             let rendered = try PreviewRenderer.render(path: path, columns: request.columns, rows: request.rows,
                                                       colors: request.colors)
-            let info = rendered.info
-            let caption = "\((image as NSString).lastPathComponent) · \(info.width)×\(info.height) \(info.format.rawValue)"
-            return ComparePreview(request: request, image: rendered, caption: caption, problem: false)
+            return .shown(request, image: rendered, info: rendered.info)
         } catch {
-            return ComparePreview(request: request, image: nil, caption: "Image \(error.description)", problem: true)
+            return .problem(request, error.description)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import WinnowCore
 
 /// The panes of the pairwise view, in focus order.
@@ -50,6 +51,24 @@ public struct ComparePreview: Equatable, Sendable {
         self.caption = caption
         self.problem = problem
         self.screenCells = screenCells ?? image?.screenCells ?? NarrowCells([])
+    }
+
+    /// A picture, captioned with its file's name, size and format.
+    public static func shown(_ request: ComparePreviewRequest, image: PreviewImage, info: ImageInfo,
+                             screenCells: NarrowCells? = nil) -> ComparePreview {
+        let name = request.image.map { ($0 as NSString).lastPathComponent } ?? ""
+        return ComparePreview(request: request, image: image, caption: "\(name) · \(info.width)×\(info.height) \(info.format.rawValue)",
+                              problem: false, screenCells: screenCells)
+    }
+
+    /// The question has no image.
+    public static func noImage(_ request: ComparePreviewRequest) -> ComparePreview {
+        ComparePreview(request: request, image: nil, caption: "This question has no image.", problem: true)
+    }
+
+    /// The image could not be shown, and why.
+    public static func problem(_ request: ComparePreviewRequest, _ description: String) -> ComparePreview {
+        ComparePreview(request: request, image: nil, caption: "Image \(description)", problem: true)
     }
 }
 
