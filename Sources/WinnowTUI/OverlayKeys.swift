@@ -20,16 +20,22 @@ public enum OverlayKeys {
         public var otherKeys: String?
     }
 
+    /// The scrolling keys of a text overlay (key help, the conflict view).
+    static let scrolling = [
+        Entry([.char("j"), .down], "scroll down"),
+        Entry([.char("k"), .up], "scroll up"),
+        Entry([.pageDown, .char(" ")], "scroll a page down"),
+        Entry([.pageUp], "scroll a page up"),
+    ]
+
+    /// The keys that move a menu's selection among its `things`.
+    static func stepping(_ thing: String) -> [Entry] {
+        [Entry([.char("j"), .down], "next \(thing)"), Entry([.char("k"), .up], "previous \(thing)")]
+    }
+
     public static let sections: [Section] = [
-        Section(title: "Key help (`help`)", entries: [
-            Entry([.char("j"), .down], "scroll down"),
-            Entry([.char("k"), .up], "scroll up"),
-            Entry([.pageDown, .char(" ")], "scroll a page down"),
-            Entry([.pageUp], "scroll a page up"),
-        ], otherKeys: "closes it"),
-        Section(title: "Score menu (`histogram`)", entries: [
-            Entry([.char("j"), .down], "next score"),
-            Entry([.char("k"), .up], "previous score"),
+        Section(title: "Key help (`help`)", entries: scrolling, otherKeys: "closes it"),
+        Section(title: "Score menu (`histogram`)", entries: stepping("score") + [
             Entry([.enter], "show the histogram of the score"),
         ], otherKeys: "closes it"),
         Section(title: "Histogram", entries: [
@@ -45,25 +51,18 @@ public enum OverlayKeys {
             Entry([.char("a"), .char("r"), .char("s")], "choose accept, reject or skip"),
             Entry([.char("y"), .char("Y")], "record the decision for every matching item (one undo reverts it)"),
         ], otherKeys: "cancels: nothing is recorded"),
-        Section(title: "Score columns (`choose-columns`)", entries: [
-            Entry([.char("j"), .down], "next score"),
-            Entry([.char("k"), .up], "previous score"),
+        Section(title: "Score columns (`choose-columns`)", entries: stepping("score") + [
             Entry([.char(" "), .char("x")], "show or hide the score as a column"),
             Entry([.enter], "apply"),
         ], otherKeys: "closes it unchanged"),
-        Section(title: "Sort menu (`sort`)", entries: [
-            Entry([.char("j"), .down], "next sort"),
-            Entry([.char("k"), .up], "previous sort"),
+        Section(title: "Sort menu (`sort`)", entries: stepping("sort") + [
             Entry([.enter], "sort by it"),
             Entry([.char("/"), .char(":")], "type a sort instead"),
         ], otherKeys: "closes it"),
         Section(title: "Edit conflict (after saving an edit someone else changed)", entries: [
             Entry([.char("m"), .char("M")], "keep mine (saved on top of theirs)"),
             Entry([.char("t"), .char("T")], "keep theirs"),
-            Entry([.char("j"), .down], "scroll down"),
-            Entry([.char("k"), .up], "scroll up"),
-            Entry([.pageDown, .char(" ")], "scroll a page down"),
-            Entry([.pageUp], "scroll a page up"),
+        ] + scrolling + [
             Entry([.escape], "decide later (the conflict stays open in the store)"),
         ], otherKeys: nil),
         Section(title: "Full-screen preview (`preview-fullscreen`)", entries: [], otherKeys: "any key returns"),
