@@ -8,6 +8,7 @@ public final class Terminal {
     public private(set) var depth: ColorDepth = .mono
     /// Pairs that use a true colour (palette pairs are in `palettePairs`).
     private var pairs: [PairKey: Int32] = [:]
+    /// The next pair number to hand out: pairs 1 up to it are in use.
     private var nextPair: Int32 = 1
     private let screen: OpaquePointer?
     private var open = true
@@ -216,7 +217,6 @@ public final class Terminal {
         if nextPair >= min(winnow_color_pairs(), 65_535) {
             pairs.removeAll(keepingCapacity: true)
             palettePairs.removeAll(keepingCapacity: true)
-            pairCount = 0
             nextPair = 1
             pairsWereReset = true
         }
@@ -229,7 +229,6 @@ public final class Terminal {
         } else {
             pairs[key] = pair
         }
-        pairCount += 1
         return pair
     }
 
@@ -241,7 +240,6 @@ public final class Terminal {
 
     /// Pairs of palette colours, by ``paletteSlot(_:)``; 0 = not made yet. Empty until needed.
     private var palettePairs: [Int32] = []
-    private var pairCount = 0
 
     /// What ncurses holds at a screen position after ``draw(_:)``: the text and colour pair
     /// (for tests).
@@ -254,7 +252,7 @@ public final class Terminal {
     }
 
     /// Number of colour pairs in use (for tests and the benchmark).
-    public var pairsInUse: Int { pairCount }
+    public var pairsInUse: Int { Int(nextPair) - 1 }
 
     /// Waits up to `timeout` milliseconds (-1: forever) until a key may be ready or `wakeFD`
     /// becomes readable. True when the input has bytes. Keys ncurses has already buffered are
