@@ -127,7 +127,7 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// One self-overwriting progress line on stderr.
+/// The export's progress line: records and MB written, rate and time.
 enum ExportProgressLine {
     static func show(_ progress: ExportProgress) {
         var line = "\(progress.phase): \(grouped(progress.records))"

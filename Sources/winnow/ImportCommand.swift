@@ -68,7 +68,7 @@ struct ImportCommand: ParsableCommand {
             if let map { options.fieldMap = try FieldMap(parsing: map) }
             let opened = try store.open()
             let importer = Importer(store: opened)
-            if stderrIsInteractive { importer.onProgress = ProgressLine.show }
+            if stderrIsInteractive { importer.onProgress = ImportProgressLine.show }
             defer { if stderrIsInteractive { ProgressLine.clear() } }
             return (try importer.run(options), opened)
         }
@@ -109,24 +109,17 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// One self-overwriting progress line on stderr (import, scoring and export show theirs here).
-enum ProgressLine {
-    /// Replaces the line with `text`.
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
-    }
-
-    static func clear() { write("") }
-
+/// The import's progress line: records, MB/s and time left while reading, then the phase.
+enum ImportProgressLine {
     static func show(_ progress: ImportProgress) {
         if let phase = progress.phase {
-            write("\(grouped(progress.records)) records read; \(phase)…")
+            ProgressLine.write("\(grouped(progress.records)) records read; \(phase)…")
             return
         }
         let megabytes = Double(progress.bytesRead) / 1_048_576
         let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
         let remaining = rate > 0 ? (Double(progress.totalBytes - progress.bytesRead) / 1_048_576) / rate : 0
-        write(String(format: "%@ records  %.0f/%.0f MB  %.1f MB/s  ETA %.0fs",
+        ProgressLine.write(String(format: "%@ records  %.0f/%.0f MB  %.1f MB/s  ETA %.0fs",
                      grouped(progress.records), megabytes, Double(progress.totalBytes) / 1_048_576, rate, remaining))
     }
 }

@@ -173,6 +173,7 @@ func scoring<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// The scoring progress line: items per phase, or the index build's estimated share.
 enum ScoreProgressLine {
     static func show(_ progress: ScoringProgress) {
         if let percent = progress.percent {
