@@ -22,6 +22,13 @@ final class CompareEndToEndTests: XCTestCase {
         db = scratch.path("eval.sqlite")
     }
 
+    // XCTest keeps every test case object until the run ends, so the folder would outlive
+    // the test (and, at exit, never be removed) without letting go of it here.
+    override func tearDown() {
+        scratch = nil
+        super.tearDown()
+    }
+
     func winnow(_ arguments: [String]) throws -> ProcessResult {
         try runProcess(TestPaths.binary, arguments + ["--db", db])
     }

@@ -24,6 +24,13 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(imported.status, 0, imported.stderr)
     }
 
+    // XCTest keeps every test case object until the run ends, so the folder would outlive
+    // the test (and, at exit, never be removed) without letting go of it here.
+    override func tearDown() {
+        scratch = nil
+        super.tearDown()
+    }
+
     func review(_ extra: String = "", width: Int = 120, height: Int = 40,
                 environment: [String: String] = [:]) throws -> TmuxSession {
         let command = "\(TestPaths.binary.path) review --db \(db!) --reviewer e2e \(extra)"

@@ -18,6 +18,13 @@ final class TeamProcessTests: XCTestCase {
         db = scratch.path("team.sqlite")
     }
 
+    // XCTest keeps every test case object until the run ends, so the folder would outlive
+    // the test (and, at exit, never be removed) without letting go of it here.
+    override func tearDown() {
+        scratch = nil
+        super.tearDown()
+    }
+
     /// Imports `count` generated items into the test store (ids 1...count).
     func makeItems(_ count: Int) throws {
         var records: [String] = []
