@@ -153,6 +153,48 @@ final class ScoringStoreTests: XCTestCase {
         XCTAssertTrue(indexes.contains("scores_by_value"))
     }
 
+    /// The corpus rows are made block by block on another core while the block before is
+    /// written: small blocks (many hand-overs) write the same scores, counts and progress as
+    /// one block.
+    func testCorpusRowsWrittenInBlocksEqualOneBlock() throws {
+        let lines = (0..<300).map { i in
+            record("r\(i)", image: i % 4 == 0 ? nil : "img\(i % 40).jpg", instruction: "Describe picture \(i % 90) in a few words.",
+                   answer: i % 3 == 0 ? Self.sharedAnswer : "A harbour with \(i) boats, gulls over the water and a stone pier.")
+        }
+        var results: [(scores: [String: [String: (Double, String?)]], report: ScoringReport, done: [Int])] = []
+        for block in [100_000, 7] {
+            let scratch = Scratch()
+            let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
+            let store = try scratch.store()
+            _ = try Importer(store: store).run(ImportOptions(path: file))
+            var options = ScoringOptions(threads: 2, chunk: 64)
+            options.corpusBlock = block
+            let events = Locked<[ScoringProgress]>([])
+            let report = try Scoring(options: options).scoreAll(store: store) { progress in events.mutate { $0.append(progress) } }
+            results.append((try scores(store), report, events.value.filter { $0.phase == "duplicates" }.map(\.done)))
+        }
+        let (one, many) = (results[0], results[1])
+        XCTAssertEqual(one.scores.count, 300)
+        XCTAssertEqual(Set(one.scores.keys), Set(many.scores.keys))
+        var corpusRows = 0
+        for (id, byName) in one.scores {
+            XCTAssertEqual(Set(byName.keys), Set(many.scores[id]?.keys ?? [:].keys), id)
+            for (name, value) in byName {
+                XCTAssertEqual(value.0, many.scores[id]?[name]?.0, "\(id) \(name)")
+                XCTAssertEqual(value.1, many.scores[id]?[name]?.1, "\(id) \(name)")
+                if ["dup_instruction", "dup_answer", "image_reuse"].contains(name) { corpusRows += 1 }
+            }
+        }
+        XCTAssertEqual(corpusRows, 300 + 300 + 225, "both duplicate scores for every item, image reuse for those with an image")
+        XCTAssertGreaterThan(one.scores.values.filter { ($0["dup_answer"]?.0 ?? 0) == 1 }.count, 90)
+        XCTAssertEqual(one.report.rows, many.report.rows)
+        XCTAssertEqual(one.report.warn, many.report.warn)
+        XCTAssertEqual(one.report.bad, many.report.bad)
+        XCTAssertGreaterThanOrEqual(one.report.bad["dup_answer"] ?? 0, 100, "exact duplicate answers are counted as bad")
+        XCTAssertEqual(one.done, [0, 300])
+        XCTAssertEqual(many.done, [0] + stride(from: 7, to: 300, by: 7).map { $0 } + [300])
+    }
+
     /// A timing line is only built when its switch is set: with timing off, runs pay nothing
     /// for formatting lines or reading /proc.
     func testTimingLinesAreBuiltOnlyWhenTheirSwitchIsSet() {

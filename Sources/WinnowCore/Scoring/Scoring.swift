@@ -16,6 +16,9 @@ public struct ScoringOptions: Sendable {
     /// From how many scored items on the value index is dropped and built again after the run
     /// instead of kept up to date row by row (lowered by tests).
     var indexRebuildMinimum = 20_000
+    /// Items per block of corpus rows (made on one core while the block before is written on
+    /// the other; lowered by tests).
+    var corpusBlock = 100_000
 
     public init(only: Set<BuiltinScorer>? = nil, threads: Int = 2, imageRoot: String? = nil, chunk: Int = 2048) {
         self.only = only
@@ -594,46 +597,111 @@ final class ScoringRun {
             reuse.reserveCapacity(count)
             for image in corpus.images where image != 0 { reuse[image, default: 0] += 1 }
         }
-        let scorerIndex = Dictionary(uniqueKeysWithValues: BuiltinScorer.allCases.enumerated().map { ($1, $0) })
-        let dupInstruction = scorerIndex[.dupInstruction] ?? 0
-        let dupAnswer = scorerIndex[.dupAnswer] ?? 0
-        let imageReuse = scorerIndex[.imageReuse] ?? 0
-        func detail(_ near: DuplicateFinder.Nearest) -> String? {
-            guard near.other >= 0 else { return nil }
-            let other = Int(near.other)
-            return "{\"item\":\(corpus.ids[other]),\"orig_id\":\(corpus.origIds[other] ?? "null")}"
-        }
-        var start = 0
-        while start < count {
-            let end = min(count, start + 100_000)
+        let rows = CorpusRows(corpus: corpus, instruction: instruction, answer: answer, reuse: reuse,
+                              imageReuse: options.wants(.imageReuse))
+        let size = max(1, options.corpusBlock)
+        // The rows of the next block (their details are texts to format) are made on another
+        // core while this one writes the block before: the writing is SQLite's insertion into
+        // the middle of the table, one thread's work, and the other core was idle.
+        let blocks = stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+        var next = blocks.first.map { rows.makeLater($0) }
+        for (index, block) in blocks.enumerated() {
+            guard let made = next?.wait() else { break }
+            next = index + 1 < blocks.count ? rows.makeLater(blocks[index + 1]) : nil
             try bulkWrite { db in
                 let insert = try ScoreWriter(db)
-                for i in start..<end {
-                    let id = corpus.ids[i]
-                    let counted = corpus.targets[i]
-                    if !instruction.isEmpty {
-                        let near = instruction[i]
-                        try write(insert, item: id, scorer: dupInstruction, value: near.other >= 0 ? Double(near.similarity) : 0,
-                                  detail: detail(near), counted: counted)
-                        report.rows += 1
-                    }
-                    if !answer.isEmpty {
-                        let near = answer[i]
-                        try write(insert, item: id, scorer: dupAnswer, value: near.other >= 0 ? Double(near.similarity) : 0,
-                                  detail: detail(near), counted: counted)
-                        report.rows += 1
-                    }
-                    if options.wants(.imageReuse), corpus.images[i] != 0 {
-                        try write(insert, item: id, scorer: imageReuse, value: Double((reuse[corpus.images[i]] ?? 1) - 1), detail: nil,
-                                  counted: counted)
-                        report.rows += 1
-                    }
+                for row in made {
+                    try write(insert, item: row.item, scorer: Int(row.scorer), value: row.value, detail: row.detail,
+                              counted: row.counted)
                 }
                 try insert.flush()
             }
-            start = end
-            progress?(ScoringProgress(phase: "duplicates", done: end, total: count))
+            report.rows += made.count
+            progress?(ScoringProgress(phase: "duplicates", done: block.upperBound, total: count))
         }
+    }
+}
+
+/// The corpus rows (`dup_instruction`, `dup_answer`, `image_reuse`) of a block of items, made
+/// from the duplicate search's results in item order.
+final class CorpusRows: @unchecked Sendable {
+    struct Row {
+        var item: Int64
+        var scorer: UInt8
+        /// False for an item this run does not score (its level is not counted).
+        var counted: Bool
+        var value: Double
+        var detail: String?
+    }
+
+    /// A block being made on a global queue.
+    final class Pending: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var made: [Row] = []
+
+        func fill(_ made: [Row]) {
+            self.made = made
+            done.signal()
+        }
+
+        func wait() -> [Row] {
+            done.wait()
+            return made
+        }
+    }
+
+    private let corpus: ScoringRun.Corpus
+    private let instruction: [DuplicateFinder.Nearest]
+    private let answer: [DuplicateFinder.Nearest]
+    private let reuse: [UInt64: Int32]
+    private let imageReuse: Bool
+    private let dupInstruction = BuiltinScorer.dupInstruction.ordinal
+    private let dupAnswer = BuiltinScorer.dupAnswer.ordinal
+    private let imageReuseScorer = BuiltinScorer.imageReuse.ordinal
+
+    init(corpus: ScoringRun.Corpus, instruction: [DuplicateFinder.Nearest], answer: [DuplicateFinder.Nearest],
+         reuse: [UInt64: Int32], imageReuse: Bool) {
+        self.corpus = corpus
+        self.instruction = instruction
+        self.answer = answer
+        self.reuse = reuse
+        self.imageReuse = imageReuse
+    }
+
+    func makeLater(_ range: Range<Int>) -> Pending {
+        let pending = Pending()
+        DispatchQueue.global().async { pending.fill(self.make(range)) }
+        return pending
+    }
+
+    func make(_ range: Range<Int>) -> [Row] {
+        var made: [Row] = []
+        made.reserveCapacity(range.count * 3)
+        for i in range {
+            let id = corpus.ids[i]
+            let counted = corpus.targets[i]
+            if !instruction.isEmpty {
+                let near = instruction[i]
+                made.append(Row(item: id, scorer: dupInstruction, counted: counted,
+                                     value: near.other >= 0 ? Double(near.similarity) : 0, detail: detail(near)))
+            }
+            if !answer.isEmpty {
+                let near = answer[i]
+                made.append(Row(item: id, scorer: dupAnswer, counted: counted,
+                                     value: near.other >= 0 ? Double(near.similarity) : 0, detail: detail(near)))
+            }
+            if imageReuse, corpus.images[i] != 0 {
+                made.append(Row(item: id, scorer: imageReuseScorer, counted: counted,
+                                     value: Double((reuse[corpus.images[i]] ?? 1) - 1), detail: nil))
+            }
+        }
+        return made
+    }
+
+    private func detail(_ near: DuplicateFinder.Nearest) -> String? {
+        guard near.other >= 0 else { return nil }
+        let other = Int(near.other)
+        return "{\"item\":\(corpus.ids[other]),\"orig_id\":\(corpus.origIds[other] ?? "null")}"
     }
 }
 
