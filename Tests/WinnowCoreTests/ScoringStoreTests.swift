@@ -162,7 +162,7 @@ final class ScoringStoreTests: XCTestCase {
                    answer: i % 3 == 0 ? Self.sharedAnswer : "A harbour with \(i) boats, gulls over the water and a stone pier.")
         }
         var results: [(scores: [String: [String: (Double, String?)]], report: ScoringReport, done: [Int])] = []
-        for block in [100_000, 7] {
+        for block in [50_000, 7] {
             let scratch = Scratch()
             let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
             let store = try scratch.store()
