@@ -151,6 +151,8 @@ final class ScoringStoreTests: XCTestCase {
         XCTAssertEqual(events.value.last?.phase, IndexBuildProgress.phase)
         let indexes = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
         XCTAssertTrue(indexes.contains("scores_by_value"))
+        let autocheckpoint = try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        XCTAssertEqual(autocheckpoint, 1000, "the run gave the writer back its automatic checkpoint")
     }
 
     /// The corpus rows are made block by block on another core while the block before is
@@ -193,6 +195,44 @@ final class ScoringStoreTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(one.report.bad["dup_answer"] ?? 0, 100, "exact duplicate answers are counted as bad")
         XCTAssertEqual(one.done, [0, 300])
         XCTAssertEqual(many.done, [0] + stride(from: 7, to: 300, by: 7).map { $0 } + [300])
+    }
+
+    /// While a big run writes, a thread of its own copies the WAL into the store file: the
+    /// file grows although the writer's automatic checkpoint is off, and `stop()` gives the
+    /// writer its own setting back.
+    func testBackgroundCheckpointsCopyTheWALIntoTheStore() throws {
+        let scratch = Scratch()
+        let store = try scratch.store()
+        func autocheckpoint() throws -> Int {
+            try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
+        }
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 777") }
+        func fileSize() throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
+        }
+        let before = try fileSize()
+
+        let checkpoints = try BackgroundCheckpoints(store: store)
+        XCTAssertEqual(try autocheckpoint(), 0, "the writer does not checkpoint while the thread does")
+        let text = String(repeating: "x", count: 4000)
+        for batch in 0..<20 {
+            try store.write { db in
+                for key in 0..<50 {
+                    try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: ["k\(batch)-\(key)", text])
+                }
+            }
+        }
+        // 4 MB written; within a few intervals the thread has copied it into the file.
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while try fileSize() < before + 3_000_000, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertGreaterThan(try fileSize(), before + 3_000_000, "the WAL was copied into the store file")
+        checkpoints.stop()
+        XCTAssertGreaterThan(checkpoints.checkpoints, 0)
+        XCTAssertEqual(try autocheckpoint(), 777, "the writer's own setting is back")
+        checkpoints.stop()
+        XCTAssertEqual(try autocheckpoint(), 777)
+        XCTAssertEqual(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM meta WHERE key LIKE 'k%'") }, 1000)
     }
 
     /// A timing line is only built when its switch is set: with timing off, runs pay nothing

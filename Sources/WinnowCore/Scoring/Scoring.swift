@@ -18,7 +18,7 @@ public struct ScoringOptions: Sendable {
     var indexRebuildMinimum = 20_000
     /// Items per block of corpus rows (made on one core while the block before is written on
     /// the other; lowered by tests).
-    var corpusBlock = 100_000
+    var corpusBlock = 50_000
 
     public init(only: Set<BuiltinScorer>? = nil, threads: Int = 2, imageRoot: String? = nil, chunk: Int = 2048) {
         self.only = only
@@ -416,17 +416,24 @@ final class ScoringRun {
 
         var corpus = Corpus()
         if wantsCorpus { corpus.reserve(total) }
+        // A big run copies its WAL into the store on a thread of its own (see
+        // ``BackgroundCheckpoints``) until the index is built, whose single commit is
+        // checkpointed as usual, by the writer, before the run ends.
+        let checkpoints = rebuildIndex ? try BackgroundCheckpoints(store: store) : nil
+        defer { checkpoints?.stop() }
         var phase = PhaseClock()
         if !perItem.isEmpty || wantsCorpus {
             try scoreItems(chunks: chunks, low: low, chunkSize: chunkSize, total: total, perItem: perItem,
                            corpusScorers: corpusScorers, corpus: &corpus, report: &report)
         }
+        checkpoints?.catchUp()
         phase.report("pass 1 (read, score, write)")
         phase = PhaseClock()
         if wantsCorpus {
             progress?(ScoringProgress(phase: "duplicates", done: 0, total: corpus.ids.count))
             try writeCorpusScores(corpus, report: &report)
         }
+        checkpoints?.stop()
         phase.report("corpus scores")
         phase = PhaseClock()
         if rebuildIndex {
@@ -619,6 +626,86 @@ final class ScoringRun {
             report.rows += made.count
             progress?(ScoringProgress(phase: "duplicates", done: block.upperBound, total: count))
         }
+    }
+}
+
+/// Copies the WAL into the store file on a thread of its own while a long run writes.
+///
+/// SQLite checkpoints in the committing thread: after each transaction of a run (every two
+/// seconds of scores, every block of duplicate rows) the writer stopped to copy the pages it
+/// had just written into the store file and sync both files. Here the writer's automatic
+/// checkpoint is off and a second connection runs passive checkpoints (which never wait for
+/// the writer, nor block it) a few times a second.
+///
+/// The WAL starts again from its beginning only when a transaction begins after a complete
+/// checkpoint, which a writer that never pauses does not give the thread time for: the file
+/// grows with what the writer writes (about 370 MB over the first pass of 900k items). So
+/// the writer checkpoints once itself between phases (``catchUp()``, also part of
+/// ``stop()``): the thread has copied nearly everything by then, and the next transaction
+/// reuses the file from its start. ``stop()`` also turns the writer's automatic checkpoint
+/// back on.
+final class BackgroundCheckpoints: @unchecked Sendable {
+    static let interval = 0.2
+
+    private let store: Store
+    private let connection: DatabaseQueue
+    private let autocheckpoint: Int
+    private let condition = NSCondition()
+    /// Held during each checkpoint: two at once would make the second give up (`SQLITE_BUSY`).
+    private let checkpointing = NSLock()
+    private var stopping = false
+    private var running = true
+    private(set) var checkpoints = 0
+
+    init(store: Store) throws {
+        self.store = store
+        connection = try store.dedicatedWriter(cacheKilobytes: 512)
+        autocheckpoint = try store.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            return pages
+        }
+        let thread = Thread { [self] in loop() }
+        thread.name = "winnow checkpoints"
+        thread.start()
+    }
+
+    private func loop() {
+        condition.lock()
+        while !stopping {
+            condition.unlock()
+            checkpointing.withLock {
+                try? connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            }
+            condition.lock()
+            checkpoints += 1
+            if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+        }
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Copies what the thread has not yet copied, on the writer (which is idle: it is called
+    /// between phases). Passive, so it never waits for another process's readers.
+    func catchUp() {
+        checkpointing.withLock {
+            try? store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        }
+    }
+
+    /// Waits for the thread to end, catches up and gives the writer its automatic checkpoint
+    /// back. Safe to call more than once.
+    func stop() {
+        condition.lock()
+        let first = !stopping
+        stopping = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+        guard first else { return }
+        catchUp()
+        try? store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
     }
 }
 
