@@ -6,8 +6,7 @@ import XCTest
 
 /// `winnow compare` in tmux on the real MM-Instruct evaluation files: pairs judged with keys,
 /// then the stored verdicts, the report and a judge's agreement checked.
-final class CompareEndToEndTests: XCTestCase {
-    var scratch: Scratch!
+final class CompareEndToEndTests: ScratchTestCase {
     var db: String!
     var folder: URL!
 
@@ -20,13 +19,6 @@ final class CompareEndToEndTests: XCTestCase {
         folder = shared.appendingPathComponent("data/mm-instruct-eval")
         scratch = Scratch()
         db = scratch.path("eval.sqlite")
-    }
-
-    // XCTest keeps every test case object until the run ends, so the folder would outlive
-    // the test (and, at exit, never be removed) without letting go of it here.
-    override func tearDown() {
-        scratch = nil
-        super.tearDown()
     }
 
     func winnow(_ arguments: [String]) throws -> ProcessResult {

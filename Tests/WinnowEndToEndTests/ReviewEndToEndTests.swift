@@ -5,8 +5,7 @@ import WinnowTestSupport
 import XCTest
 
 /// The real `winnow` binary in tmux on the sample data: keys in, screen and store checked.
-final class ReviewEndToEndTests: XCTestCase {
-    var scratch: Scratch!
+final class ReviewEndToEndTests: ScratchTestCase {
     var db: String!
 
     override func setUpWithError() throws {
@@ -22,13 +21,6 @@ final class ReviewEndToEndTests: XCTestCase {
             "--captions", sample.appendingPathComponent("captions.jsonl").path, "--db", db,
         ])
         XCTAssertEqual(imported.status, 0, imported.stderr)
-    }
-
-    // XCTest keeps every test case object until the run ends, so the folder would outlive
-    // the test (and, at exit, never be removed) without letting go of it here.
-    override func tearDown() {
-        scratch = nil
-        super.tearDown()
     }
 
     func review(_ extra: String = "", width: Int = 120, height: Int = 40,

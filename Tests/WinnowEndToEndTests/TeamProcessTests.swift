@@ -6,8 +6,7 @@ import XCTest
 
 /// Several real `winnow` processes on one store: contention, SIGKILL, edit conflicts,
 /// decisions moved between copies. Load sizes are small enough for CI.
-final class TeamProcessTests: XCTestCase {
-    var scratch: Scratch!
+final class TeamProcessTests: ScratchTestCase {
     var db: String!
 
     override func setUpWithError() throws {
@@ -16,13 +15,6 @@ final class TeamProcessTests: XCTestCase {
         }
         scratch = Scratch()
         db = scratch.path("team.sqlite")
-    }
-
-    // XCTest keeps every test case object until the run ends, so the folder would outlive
-    // the test (and, at exit, never be removed) without letting go of it here.
-    override func tearDown() {
-        scratch = nil
-        super.tearDown()
     }
 
     /// Imports `count` generated items into the test store (ids 1...count).
