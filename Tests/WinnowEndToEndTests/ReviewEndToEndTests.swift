@@ -94,9 +94,9 @@ final class ReviewEndToEndTests: ScratchTestCase {
         let editor = scratch.write("editor.sh", """
             #!/bin/sh
             # Another reviewer saves a version of item 1 first...
-            \(binary) edit 1 --print --db \(db!) > "$1.other"
-            sed -i 's/espresso/OTHER/' "$1.other"
-            \(binary) edit 1 --from "$1.other" --reviewer bo --db \(db!) >/dev/null
+            \(binary) edit 1 --print --db \(db!) > "\(scratch.path("other.txt"))"
+            sed -i 's/espresso/OTHER/' "\(scratch.path("other.txt"))"
+            \(binary) edit 1 --from "\(scratch.path("other.txt"))" --reviewer bo --db \(db!) >/dev/null
             # ...then this reviewer's edit of the version they opened.
             sed -i 's/espresso/MINE/' "$1"
             """)
