@@ -80,12 +80,10 @@ public struct PreviewRequest: Hashable, Sendable {
 public struct PreviewState: Equatable, Sendable {
     public var request: PreviewRequest
     /// The cells, when the image could be rendered as symbols.
-    public var image: PreviewImage? {
-        didSet { screenCells = image?.screenCells ?? NarrowCells([]) }
-    }
+    public let image: PreviewImage?
     /// `image`'s cells as the screen draws them (symbol and style), made once off the UI
     /// thread so that drawing a cached preview only copies them.
-    public private(set) var screenCells: NarrowCells
+    public let screenCells: NarrowCells
     /// The escape sequence, when it was encoded for a graphics protocol.
     public var graphics: GraphicsImage?
     /// Why there is no picture (missing, outside the image root, too large, truncated...).

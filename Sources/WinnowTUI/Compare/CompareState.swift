@@ -33,11 +33,9 @@ public struct ComparePreviewRequest: Hashable, Sendable {
 /// A rendered preview, or why there is none, for the request it answers.
 public struct ComparePreview: Equatable, Sendable {
     public var request: ComparePreviewRequest
-    public var image: PreviewImage? {
-        didSet { screenCells = image?.screenCells ?? NarrowCells([]) }
-    }
+    public let image: PreviewImage?
     /// `image`'s cells as the screen draws them, made once rather than at every frame.
-    public private(set) var screenCells: NarrowCells
+    public let screenCells: NarrowCells
     /// A line under the picture: the file's name, size and format, or the problem.
     public var caption: String
     public var problem: Bool
