@@ -650,9 +650,9 @@ final class BackgroundCheckpoints: @unchecked Sendable {
     private let store: Store
     private let connection: DatabaseQueue
     private let autocheckpoint: Int
+    /// Held during each checkpoint (two at once would make the second give up with
+    /// `SQLITE_BUSY`) and around the thread's state.
     private let condition = NSCondition()
-    /// Held during each checkpoint: two at once would make the second give up (`SQLITE_BUSY`).
-    private let checkpointing = NSLock()
     private var stopping = false
     private var running = true
     private(set) var checkpoints = 0
@@ -673,13 +673,9 @@ final class BackgroundCheckpoints: @unchecked Sendable {
     private func loop() {
         condition.lock()
         while !stopping {
-            condition.unlock()
-            checkpointing.withLock {
-                try? connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
-            }
-            condition.lock()
+            try? connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
             checkpoints += 1
-            if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval))
         }
         running = false
         condition.broadcast()
@@ -689,7 +685,7 @@ final class BackgroundCheckpoints: @unchecked Sendable {
     /// Copies what the thread has not yet copied, on the writer (which is idle: it is called
     /// between phases). Passive, so it never waits for another process's readers.
     func catchUp() {
-        checkpointing.withLock {
+        condition.withLock {
             try? store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
     }
