@@ -120,6 +120,6 @@ enum ImportProgressLine {
         let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
         let remaining = rate > 0 ? (Double(progress.totalBytes - progress.bytesRead) / 1_048_576) / rate : 0
         ProgressLine.write(String(format: "%@ records  %.0f/%.0f MB  %.1f MB/s  ETA %.0fs",
-                     grouped(progress.records), megabytes, Double(progress.totalBytes) / 1_048_576, rate, remaining))
+                                  grouped(progress.records), megabytes, Double(progress.totalBytes) / 1_048_576, rate, remaining))
     }
 }
