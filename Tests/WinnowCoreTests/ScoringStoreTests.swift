@@ -35,9 +35,13 @@ final class ScoringStoreTests: XCTestCase {
             record("e", image: "shared.jpg", instruction: "Write a haiku about the image.", answer: "Quiet stone\nold moss\nrain"),
             record("f", image: "shared.jpg", instruction: "How many people are there?", answer: "Two"),
         ]
-        let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
+        return try importedStore(scratch, lines, imageRoot: imageRoot)
+    }
+
+    /// A store in `scratch` holding the JSONL `lines` (``record(_:image:instruction:answer:caption:)``).
+    func importedStore(_ scratch: Scratch, _ lines: [String], imageRoot: String? = nil) throws -> Store {
         let store = try scratch.store()
-        var options = ImportOptions(path: file)
+        var options = ImportOptions(path: scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n"))
         options.imageRoot = imageRoot
         _ = try Importer(store: store).run(options)
         return store
@@ -132,9 +136,7 @@ final class ScoringStoreTests: XCTestCase {
             record("r\(i)", image: "img\(i % 50).jpg", instruction: "Describe picture \(i) in a few words.",
                    answer: "A harbour with \(i) boats, gulls over the water and a stone pier in the evening light.")
         }
-        let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
-        let store = try scratch.store()
-        _ = try Importer(store: store).run(ImportOptions(path: file))
+        let store = try importedStore(scratch, lines)
         var options = ScoringOptions(threads: 2, chunk: 64)
         options.indexRebuildMinimum = 100
         let events = Locked<[ScoringProgress]>([])
@@ -166,9 +168,7 @@ final class ScoringStoreTests: XCTestCase {
         var results: [(scores: [String: [String: (Double, String?)]], report: ScoringReport, done: [Int])] = []
         for block in [50_000, 7] {
             let scratch = Scratch()
-            let file = scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n")
-            let store = try scratch.store()
-            _ = try Importer(store: store).run(ImportOptions(path: file))
+            let store = try importedStore(scratch, lines)
             var options = ScoringOptions(threads: 2, chunk: 64)
             options.corpusBlock = block
             let events = Locked<[ScoringProgress]>([])
@@ -261,10 +261,7 @@ final class ScoringStoreTests: XCTestCase {
         }
         let names = ["rocket.jpg", "rocket-cut.jpg", "astronaut.png", "astronaut-cut.png"]
         let lines = names.map { record($0, image: $0, instruction: "Describe the picture.", answer: "A picture.") }
-        let store = try scratch.store()
-        var options = ImportOptions(path: scratch.write("items.jsonl", lines.joined(separator: "\n") + "\n"))
-        options.imageRoot = images.path
-        _ = try Importer(store: store).run(options)
+        let store = try importedStore(scratch, lines, imageRoot: images.path)
 
         // When the image scorer runs
         let report = try Scoring(options: ScoringOptions(only: [.image])).scoreAll(store: store)
