@@ -136,7 +136,7 @@ struct ListCommand: ParsableCommand {
         }
         let opened = try userFacing { try store.open() }
         try opened.read { db in
-            let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM scores ORDER BY name")
+            let names = try ScoreQueries.names(db)
             var cursor: PageCursor?
             var printed = 0
             var out: [UInt8] = []

@@ -52,6 +52,16 @@ struct QueryFixture {
         try db.execute(sql: "INSERT INTO scores(item_id, name, value, scorer, version) VALUES (?, ?, ?, 'test', '1')",
                        arguments: [item, name, value])
     }
+
+    /// Scores an item as the scorers write a score with implicit zeros: its bit, and a row
+    /// unless the value is 0 (`zeroRow` writes the 0 as a row too, as stores scored before did).
+    func scoreImplicit(_ item: Int64, _ scorer: BuiltinScorer, _ value: Double, zeroRow: Bool = false) throws {
+        try db.execute(sql: """
+            INSERT INTO scored_items(item_id, scorers) VALUES (?, ?)
+            ON CONFLICT(item_id) DO UPDATE SET scorers = scorers | excluded.scorers
+            """, arguments: [item, scorer.implicitZeroBit])
+        if value != 0 || zeroRow { try score(item, scorer.rawValue, value) }
+    }
 }
 
 final class ItemQueryTests: XCTestCase {
@@ -62,6 +72,8 @@ final class ItemQueryTests: XCTestCase {
         var model: String?
         var status: ItemStatus
         var score: Double?
+        /// `caption_leak`, a score with implicit zeros (nil: not scored).
+        var leak: Double?
         var answerWords: Int
         var removed: Bool
     }
@@ -100,11 +112,20 @@ final class ItemQueryTests: XCTestCase {
                     score = Double(random.next(5)) / 4
                     try f.score(id, "a", score ?? 0)
                 }
+                // Not scored, implicit 0, 0 as a row, below and above 0.
+                var leak: Double?
+                switch random.next(6) {
+                case 0: leak = nil
+                case 1, 2, 3: leak = 0
+                case 4: leak = 0.5
+                default: leak = random.next(2) == 0 ? -0.25 : 1
+                }
+                if let leak { try f.scoreImplicit(id, .captionLeak, leak, zeroRow: random.next(4) == 0) }
                 let removed = n % 37 == 5
                 if removed {
                     try db.execute(sql: "UPDATE items SET removed_at = '2024-01-01T00:00:00.000Z' WHERE id = ?", arguments: [id])
                 }
-                truth.append(Truth(id: id, source: source, model: model, status: status, score: score,
+                truth.append(Truth(id: id, source: source, model: model, status: status, score: score, leak: leak,
                                    answerWords: words, removed: removed))
             }
         }
@@ -132,8 +153,9 @@ final class ItemQueryTests: XCTestCase {
             return byKey(rows) { $0.source }.map(\.id)
         case .model:
             return (byKey(rows.filter { $0.model != nil }) { $0.model ?? "" } + importOrder(rows.filter { $0.model == nil })).map(\.id)
-        case .score:
-            return (byKey(rows.filter { $0.score != nil }) { $0.score ?? 0 } + importOrder(rows.filter { $0.score == nil })).map(\.id)
+        case let .score(name):
+            let value: (Truth) -> Double? = name == "a" ? { $0.score } : { $0.leak }
+            return (byKey(rows.filter { value($0) != nil }) { value($0) ?? 0 } + importOrder(rows.filter { value($0) == nil })).map(\.id)
         case .words:
             return byKey(rows) { $0.answerWords }.map(\.id)
         case let .random(seed):
@@ -145,7 +167,7 @@ final class ItemQueryTests: XCTestCase {
     }
 
     private let sorts = ["original", "-original", "status", "-status", "source", "-source", "model", "-model",
-                         "score.a", "-score.a", "random:1", "random:99", "words(answer)", "-words(answer)"]
+                         "score.a", "-score.a", "score.caption_leak", "-score.caption_leak", "random:1", "random:99", "words(answer)", "-words(answer)"]
     private let filters = ["", "status:pending", "source:beta or score.a >= 0.5", "not has:model", "removed:any"]
 
     private func matching(_ store: Store, _ truth: [Truth], _ filter: String) throws -> [Truth] {
@@ -198,6 +220,49 @@ final class ItemQueryTests: XCTestCase {
                         XCTAssertEqual(try query.position(db, of: row), index, "position of \(row.id) in \(label)")
                     }
                 }
+            }
+        }
+    }
+
+    /// A score whose zeros have no row: comparisons, levels and the list's columns read the
+    /// missing rows of scored items as 0, and items the scorer did not score as no value.
+    func testScoreFiltersReadImplicitZerosAsZero() throws {
+        let scratch = Scratch()
+        let (store, truth) = try makeStore(scratch)
+        let live = truth.filter { !$0.removed }
+        let ops: [(String, (Double, Double) -> Bool)] = [("<", (<)), ("<=", (<=)), (">", (>)), (">=", (>=)), ("=", (==)), ("!=", (!=))]
+        try store.read { db in
+            for (op, holds) in ops {
+                for threshold in [-0.25, 0, 0.5] {
+                    let filter = "score.caption_leak \(op) \(threshold)"
+                    let expected = live.filter { $0.leak.map { holds($0, threshold) } ?? false }.map(\.id)
+                    let query = try ItemQuery(filter: filter)
+                    XCTAssertEqual(try query.count(db), expected.count, filter)
+                    XCTAssertEqual(try query.page(db, after: nil, limit: 1000).map(\.id), expected, filter)
+                }
+            }
+            // A profile where 0 is bad (lower is worse): the implicit zeros are bad.
+            let zeroIsBad = ["caption_leak": Threshold(warn: nil, bad: 0, higherIsWorse: false)]
+            let bad = live.filter { ($0.leak ?? 1) <= 0 }.map(\.id)
+            XCTAssertTrue(bad.count > 10)
+            for filter in ["bad:caption_leak", "bad:any", "warn:caption_leak"] {
+                let query = try ItemQuery(filter: filter, thresholds: zeroIsBad)
+                XCTAssertEqual(try query.count(db), bad.count, filter)
+                XCTAssertEqual(try query.page(db, after: nil, limit: 1000).map(\.id), bad, filter)
+            }
+            let profile = ScoreProfile(columns: [], thresholds: zeroIsBad).condition(level: .bad, score: nil)
+            XCTAssertEqual(try Int64.fetchAll(db, sql: "SELECT id FROM items WHERE removed_at IS NULL AND \(profile.sql) ORDER BY id",
+                                              arguments: profile.arguments), bad)
+            // The built-in thresholds never flag a 0.
+            let flagged = live.filter { ($0.leak ?? 0) >= 0.5 }.map(\.id)
+            XCTAssertEqual(try ItemQuery(filter: "warn:caption_leak", thresholds: ScoreProfile.builtin.thresholds)
+                .page(db, after: nil, limit: 1000).map(\.id), flagged)
+            // The list's score column.
+            let rows = try ItemQuery().page(db, after: nil, limit: 1000, scoreNames: ["caption_leak", "a"])
+            XCTAssertEqual(rows.map(\.id), live.map(\.id))
+            for (row, item) in zip(rows, live) {
+                XCTAssertEqual(row.scores["caption_leak"], item.leak, "item \(item.id)")
+                XCTAssertEqual(row.scores["a"], item.score, "item \(item.id)")
             }
         }
     }

@@ -13,7 +13,8 @@ final class ScoringBenchTests: XCTestCase {
 
         // Then every item was scored with every text and corpus scorer
         XCTAssertEqual(result.items, 500)
-        XCTAssertGreaterThan(result.rows, 500 * 12)
+        // (four scores are never 0: words of both sides, turns, tokens; most zeros are not rows)
+        XCTAssertGreaterThan(result.rows, 500 * 4)
         XCTAssertGreaterThan(result.itemsPerSecond, 0)
     }
 

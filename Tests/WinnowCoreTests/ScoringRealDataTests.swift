@@ -48,7 +48,7 @@ final class ScoringRealDataTests: XCTestCase {
         }
         var scores: [String: [String: Double]] = [:]
         try store.read { db in
-            for row in try Row.fetchAll(db, sql: "SELECT i.model, i.orig_id, s.name, s.value FROM scores s JOIN items i ON i.id = s.item_id") {
+            for row in try Row.fetchAll(db, sql: "SELECT i.model, i.orig_id, s.name, s.value FROM (\(DenseScores.sql)) s JOIN items i ON i.id = s.item_id") {
                 scores["\(row[0] as String)/\(row[1] as String)", default: [:]][row[2]] = row[3]
             }
         }

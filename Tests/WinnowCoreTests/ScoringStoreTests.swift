@@ -50,7 +50,7 @@ final class ScoringStoreTests: XCTestCase {
     func scores(_ store: Store) throws -> [String: [String: (Double, String?)]] {
         try store.read { db in
             var result: [String: [String: (Double, String?)]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT i.orig_id, s.name, s.value, s.detail FROM scores s JOIN items i ON i.id = s.item_id") {
+            for row in try Row.fetchAll(db, sql: "SELECT i.orig_id, s.name, s.value, s.detail FROM (\(DenseScores.sql)) s JOIN items i ON i.id = s.item_id") {
                 let id = (try? parseJSON(row[0] as String).stringValue) ?? ""
                 result[id, default: [:]][row[1]] = (row[2], row[3])
             }
@@ -291,7 +291,7 @@ final class ScoringStoreTests: XCTestCase {
         let scratch = Scratch()
         let store = try makeStore(scratch)
         _ = try Scoring(options: ScoringOptions(only: [.refusal, .dupAnswer])).scoreAll(store: store)
-        let names = try store.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT name FROM scores ORDER BY name") }
+        let names = try store.read { db in try ScoreQueries.names(db) }
         XCTAssertEqual(names, ["dup_answer", "refusal"])
         let rows = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM scores") }
         _ = try Scoring(options: ScoringOptions(only: [.refusal, .dupAnswer])).scoreAll(store: store)
@@ -306,7 +306,7 @@ final class ScoringStoreTests: XCTestCase {
         let scratch = Scratch()
         let store = try makeStore(scratch)
         _ = try Scoring().scoreAll(store: store)
-        let before = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores ORDER BY item_id, name") }
+        let before = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM (\(DenseScores.sql)) ORDER BY item_id, name") }
         let d = try itemId(store, "d")
 
         // When item d's answer is edited to drop the caption leak and it is re-scored
@@ -318,7 +318,7 @@ final class ScoringStoreTests: XCTestCase {
         }
 
         // Then only d's rows changed: no leak any more, and it is now an exact duplicate of a
-        let after = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores ORDER BY item_id, name") }
+        let after = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM (\(DenseScores.sql)) ORDER BY item_id, name") }
         XCTAssertEqual(before.filter { $0["item_id"] != d }, after.filter { $0["item_id"] != d })
         XCTAssertNotEqual(before.filter { $0["item_id"] == d }, after.filter { $0["item_id"] == d })
         let s = try scores(store)
@@ -335,7 +335,7 @@ final class ScoringStoreTests: XCTestCase {
         _ = try Scoring().scoreAll(store: store)
         let second = scratch.write("more.jsonl", record("z", image: nil, instruction: "Say hi.", answer: Self.sharedAnswer) + "\n")
         let report = try Importer(store: store).run(ImportOptions(path: second))
-        let before = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE name = 'refusal' ORDER BY item_id") }
+        let before = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM (\(DenseScores.sql)) WHERE name = 'refusal' ORDER BY item_id") }
 
         let scored = try Scoring.scoreImported(store: store, importId: report.importId ?? -1)
 
@@ -344,7 +344,7 @@ final class ScoringStoreTests: XCTestCase {
         XCTAssertEqual(s["z"]?["refusal"]?.0, 0)
         XCTAssertEqual(s["z"]?["dup_answer"]?.0, 1)
         let z = try itemId(store, "z")
-        let after = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE name = 'refusal' AND item_id != ? ORDER BY item_id", arguments: [z]) }
+        let after = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM (\(DenseScores.sql)) WHERE name = 'refusal' AND item_id != ? ORDER BY item_id", arguments: [z]) }
         XCTAssertEqual(before, after)
     }
 
@@ -365,7 +365,7 @@ final class ScoringStoreTests: XCTestCase {
                                         ("items.image = ?", ["img3.jpg"] as StatementArguments)] {
                 for score in ["words_answer", "repetition"] {
                     let histogram = try ScoreQueries.histogram(db, score: score, whereSQL: filter, arguments: arguments, bins: 10)
-                    let scope = "FROM scores s JOIN items ON items.id = s.item_id WHERE s.name = ? AND (\(filter.isEmpty ? "1" : filter))"
+                    let scope = "FROM (\(DenseScores.sql)) s JOIN items ON items.id = s.item_id WHERE s.name = ? AND (\(filter.isEmpty ? "1" : filter))"
                     let total = try Int.fetchOne(db, sql: "SELECT count(*) \(scope)", arguments: StatementArguments([score]) + arguments) ?? -1
                     XCTAssertEqual(histogram.total, total)
                     XCTAssertEqual(histogram.bins.map(\.count).reduce(0, +), total, "\(score) \(filter)")

@@ -38,7 +38,7 @@ final class ImportScoringTests: XCTestCase {
     func scoreRows(_ db: String) throws -> [String: [String: Double]] {
         try Store(path: db).read { db in
             var result: [String: [String: Double]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT i.orig_id, s.name, s.value FROM scores s JOIN items i ON i.id = s.item_id") {
+            for row in try Row.fetchAll(db, sql: "SELECT i.orig_id, s.name, s.value FROM (\(DenseScores.sql)) s JOIN items i ON i.id = s.item_id") {
                 result[row[0] as String, default: [:]][row[1]] = row[2]
             }
             return result
@@ -84,6 +84,7 @@ final class ImportScoringTests: XCTestCase {
         XCTAssertFalse(result.stdout.contains("Scored"), result.stdout)
         XCTAssertEqual(try Store(path: db).count("SELECT count(*) FROM items"), 3)
         XCTAssertEqual(try Store(path: db).count("SELECT count(*) FROM scores"), 0)
+        XCTAssertEqual(try Store(path: db).count("SELECT count(*) FROM scored_items"), 0, "no implicit zeros either")
     }
 
     func testReimportScoresOnlyWhenSomethingChanged() throws {

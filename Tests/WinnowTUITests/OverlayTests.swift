@@ -144,7 +144,7 @@ final class OverlayTests: XCTestCase {
                 let threshold = try XCTUnwrap(view.threshold)
                 let above = try store.read { db in
                     try Int.fetchOne(db, sql: """
-                        SELECT count(*) FROM items JOIN scores s ON s.item_id = items.id AND s.name = ?
+                        SELECT count(*) FROM items JOIN (\(DenseScores.sql)) s ON s.item_id = items.id AND s.name = ?
                         WHERE s.value >= ? \(condition.sql.isEmpty ? "" : "AND \(condition.sql)")
                         """, arguments: StatementArguments([score, threshold] as [DatabaseValueConvertible]) + condition.statementArguments)
                 } ?? -1

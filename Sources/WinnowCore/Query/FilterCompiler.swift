@@ -68,11 +68,19 @@ struct FilterCompiler {
             return SQLFragment("\(ItemSQL.words(part)) \(op.sql) ?", [value.databaseValue])
         case let .turns(op, value):
             return SQLFragment("\(ItemSQL.turnCount) \(op.sql) ?", [value.databaseValue])
-        case let .score(name, op, value) where counting:
-            return SQLFragment("""
-                items.id IN (SELECT sc.item_id FROM scores sc WHERE sc.name = ? AND sc.value \(op.sql) ?)
-                """, [name.databaseValue, value.databaseValue])
         case let .score(name, op, value):
+            if let scorer = ImplicitZeros.scorer(name), op.holds(0, value) {
+                // True at 0: the items scored 0, which have no row, match too.
+                return SQLFragment("""
+                    (EXISTS (SELECT 1 FROM scores sc WHERE sc.item_id = items.id AND sc.name = ? AND sc.value \(op.sql) ?) \
+                    OR \(ImplicitZeros.zero(scorer, item: "items.id")))
+                    """, [name.databaseValue, value.databaseValue])
+            }
+            if counting {
+                return SQLFragment("""
+                    items.id IN (SELECT sc.item_id FROM scores sc WHERE sc.name = ? AND sc.value \(op.sql) ?)
+                    """, [name.databaseValue, value.databaseValue])
+            }
             return SQLFragment("""
                 EXISTS (SELECT 1 FROM scores sc WHERE sc.item_id = items.id AND sc.name = ? AND sc.value \(op.sql) ?)
                 """, [name.databaseValue, value.databaseValue])
@@ -114,6 +122,18 @@ struct FilterCompiler {
     private func level(_ name: String?, bad: Bool) -> SQLFragment {
         let level: ScoreLevel = bad ? .bad : .warn
         let test: SQLFragment
+        // Scores whose 0 is at this level (a profile may say so) also match their implicit zeros.
+        var zeros: [String] = []
+        if let thresholds {
+            zeros = (name.map { [$0] } ?? thresholds.keys.sorted()).compactMap { score in
+                guard let scorer = ImplicitZeros.scorer(score), thresholds[score]?.includesZero(level) == true else { return nil }
+                return ImplicitZeros.zero(scorer, item: "items.id")
+            }
+        }
+        func orZeros(_ fragment: SQLFragment) -> SQLFragment {
+            guard !zeros.isEmpty else { return fragment }
+            return SQLFragment("(\(fragment.sql) OR \(zeros.joined(separator: " OR ")))", fragment.arguments)
+        }
         if let thresholds {
             if let name {
                 let branch = levelTest(thresholds[name], level)
@@ -133,9 +153,9 @@ struct FilterCompiler {
             test = name.map { SQLFragment("sc.name = ? AND \(value)", [$0.databaseValue]) } ?? SQLFragment(value)
         }
         if counting, name != nil {
-            return SQLFragment("items.id IN (SELECT sc.item_id FROM scores sc WHERE \(test.sql))", test.arguments)
+            return orZeros(SQLFragment("items.id IN (SELECT sc.item_id FROM scores sc WHERE \(test.sql))", test.arguments))
         }
-        return SQLFragment("EXISTS (SELECT 1 FROM scores sc WHERE sc.item_id = items.id AND (\(test.sql)))", test.arguments)
+        return orZeros(SQLFragment("EXISTS (SELECT 1 FROM scores sc WHERE sc.item_id = items.id AND (\(test.sql)))", test.arguments))
     }
 
     /// The test on `sc.value` for a level, or `0` when the score has no such threshold

@@ -47,4 +47,16 @@ enum ComparisonOperator: String, Equatable, Sendable, CaseIterable {
 
     /// The operator in SQL (all six are the same as written).
     var sql: String { rawValue }
+
+    /// `a OP b`, as SQL compares two numbers.
+    func holds(_ a: Double, _ b: Double) -> Bool {
+        switch self {
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        }
+    }
 }

@@ -381,6 +381,18 @@ public struct ItemQuery: Sendable, Equatable {
             while let score = try scores.next() {
                 byId[score[0]]?.scores[score[1]] = score[2]
             }
+            let implicit = scoreNames.compactMap(ImplicitZeros.scorer)
+            if !implicit.isEmpty {
+                let marks = try Row.fetchCursor(db, sql: """
+                    SELECT item_id, scorers FROM scored_items WHERE item_id IN (SELECT value FROM json_each(?))
+                    """, arguments: [ids])
+                while let mark = try marks.next() {
+                    let id: Int64 = mark[0], bits: Int64 = mark[1]
+                    for scorer in implicit where bits & scorer.implicitZeroBit != 0 && byId[id]?.scores[scorer.rawValue] == nil {
+                        byId[id]?.scores[scorer.rawValue] = 0
+                    }
+                }
+            }
         }
         return keys.compactMap { key in
             guard var row = byId[key.id] else { return nil }

@@ -6,7 +6,7 @@ import GRDB
 /// Splitting keeps every page an index range scan: `status` is four segments
 /// (`status = 'pending'`, then accepted, rejected, skipped) over `items_by_status`, and
 /// `score.NAME` is the scored items in `scores_by_value` order followed by the items without
-/// the score. A ``PageCursor`` is a position `(segment, key, id)`.
+/// the score (for a score with implicit zeros, the zeros are a segment of their own). A ``PageCursor`` is a position `(segment, key, id)`.
 struct SortSegment: Sendable {
     /// The FROM clause; the items table is always in scope as `items`.
     var from: SQLFragment = SQLFragment("items")
@@ -38,6 +38,9 @@ struct SortSegment: Sendable {
         case .original:
             return [SortSegment(descending: descending)]
         case let .score(name):
+            if let scorer = ImplicitZeros.scorer(name) {
+                return implicitZeroSegments(scorer, descending: descending)
+            }
             let scored = SortSegment(
                 from: SQLFragment("scores s CROSS JOIN items ON items.id = s.item_id"),
                 condition: SQLFragment("s.name = ?", [name.databaseValue]),
@@ -68,5 +71,35 @@ struct SortSegment: Sendable {
         case let .random(seed):
             return [SortSegment(key: "\(ItemQuery.randomFunctionName)(items.id, \(seed))", keyIsComputed: true)]
         }
+    }
+
+    /// A score whose zeros have no row (``ImplicitZeros``): the rows below 0, the items scored
+    /// 0 in id order (driven by `scored_items`, far smaller than `items`), the rows above 0,
+    /// then the items the scorer has not scored. Descending swaps the first and third.
+    private static func implicitZeroSegments(_ scorer: BuiltinScorer, descending: Bool) -> [SortSegment] {
+        let name = scorer.rawValue.databaseValue
+        func rows(_ sign: String) -> SortSegment {
+            SortSegment(
+                from: SQLFragment("scores s CROSS JOIN items ON items.id = s.item_id"),
+                condition: SQLFragment("s.name = ? AND s.value \(sign) 0", [name]),
+                key: "s.value", id: "s.item_id", descending: descending,
+                countFrom: SQLFragment("scores s"), countId: "s.item_id")
+        }
+        let bit = scorer.implicitZeroBit
+        let zero = SortSegment(
+            from: SQLFragment("scored_items si CROSS JOIN items ON items.id = si.item_id"),
+            condition: SQLFragment("""
+                si.scorers & \(bit) != 0 \
+                AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = si.item_id AND zs.name = ? AND zs.value != 0)
+                """, [name]),
+            id: "si.item_id", descending: descending,
+            countFrom: SQLFragment("scored_items si"), countId: "si.item_id",
+            emptyCheck: SQLFragment("SELECT NOT EXISTS (SELECT 1 FROM scored_items WHERE scorers & \(bit) != 0)"))
+        let unscored = SortSegment(
+            condition: SQLFragment("NOT \(ImplicitZeros.scored(scorer, item: "items.id"))"),
+            emptyCheck: SQLFragment("""
+                SELECT (SELECT count(*) FROM scored_items WHERE scorers & \(bit) != 0) >= (SELECT count(*) FROM items)
+                """))
+        return descending ? [rows(">"), zero, rows("<"), unscored] : [rows("<"), zero, rows(">"), unscored]
     }
 }

@@ -94,15 +94,20 @@ public struct ScoreProfile: Equatable, Sendable {
     public func condition(level: ScoreLevel, score name: String?, itemAlias: String = "items") -> (sql: String, arguments: StatementArguments) {
         let names = name.map { [$0] } ?? thresholds.keys.sorted()
         var parts: [String] = []
+        var zeros: [String] = []
         var arguments = StatementArguments()
         for score in names {
             guard let threshold = thresholds[score], let condition = threshold.condition(level, column: "s.value") else { continue }
             parts.append("(s.name = ? AND \(condition.sql))")
             _ = arguments.append(contentsOf: [score])
             if let value = condition.value { _ = arguments.append(contentsOf: [value]) }
+            if let scorer = ImplicitZeros.scorer(score), threshold.includesZero(level) {
+                zeros.append(ImplicitZeros.zero(scorer, item: "\(itemAlias).id"))
+            }
         }
         guard !parts.isEmpty else { return ("0", StatementArguments()) }
-        return ("EXISTS (SELECT 1 FROM scores s WHERE s.item_id = \(itemAlias).id AND (\(parts.joined(separator: " OR "))))", arguments)
+        let rows = "EXISTS (SELECT 1 FROM scores s WHERE s.item_id = \(itemAlias).id AND (\(parts.joined(separator: " OR "))))"
+        return (zeros.isEmpty ? rows : "(\(([rows] + zeros).joined(separator: " OR ")))", arguments)
     }
 
     /// Reads a profile file.

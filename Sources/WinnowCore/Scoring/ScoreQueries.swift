@@ -53,7 +53,21 @@ public enum ScoreQueries {
             names.append(next)
             last = next
         }
-        return names
+        // A score whose every value is an implicit zero has no row.
+        let zerosOnly = try ImplicitZeros.present(db).map(\.rawValue).filter { !names.contains($0) }
+        return zerosOnly.isEmpty ? names : (names + zerosOnly).sorted()
+    }
+
+    /// How many items matching the scope's filter have an implicit 0 of `score` (no row).
+    private static func implicitZeros(_ db: Database, score: String, whereSQL: String, arguments: StatementArguments) throws -> Int {
+        guard let scorer = ImplicitZeros.scorer(score) else { return 0 }
+        let condition = whereSQL.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "1" : whereSQL
+        return try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM scored_items si CROSS JOIN items ON items.id = si.item_id
+            WHERE si.scorers & \(scorer.implicitZeroBit) != 0
+              AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = si.item_id AND zs.name = ?)
+              AND items.removed_at IS NULL AND (\(condition))
+            """, arguments: [score] + arguments) ?? 0
     }
 
     /// A histogram of `score` over the items matching `whereSQL` (a condition over table
@@ -65,11 +79,15 @@ public enum ScoreQueries {
         guard let row = try Row.fetchOne(db, sql: "SELECT count(*), min(s.value), max(s.value), avg(s.value) \(from)", arguments: args) else {
             return Histogram(score: score, bins: [], total: 0)
         }
-        let total: Int = row[0]
-        guard total > 0, let low: Double = row[1], let high: Double = row[2] else {
-            return Histogram(score: score, bins: [], total: 0)
+        let rows: Int = row[0]
+        let zeros = try implicitZeros(db, score: score, whereSQL: whereSQL, arguments: arguments)
+        let total = rows + zeros
+        guard total > 0 else { return Histogram(score: score, bins: [], total: 0) }
+        var low: Double = row[1] ?? 0, high: Double = row[2] ?? 0
+        if zeros > 0 {
+            (low, high) = rows > 0 ? (Swift.min(low, 0), Swift.max(high, 0)) : (0, 0)
         }
-        let mean: Double? = row[3]
+        let mean: Double? = ((row[3] as Double?) ?? 0) * Double(rows) / Double(total)
         let count = high > low ? Swift.max(1, Swift.min(requested, 1000)) : 1
         var edges: [Double] = (0...count).map { low + (high - low) * Double($0) / Double(count) }
         edges[count] = high
@@ -89,8 +107,13 @@ public enum ScoreQueries {
                                           arguments: binArguments + args) else {
             return Histogram(score: score, bins: [], total: total, min: low, max: high, mean: mean)
         }
-        let bins = (0..<count).map { index in
+        var bins = (0..<count).map { index in
             Histogram.Bin(lower: edges[index], upper: edges[index + 1], count: (sums[index] as Int?) ?? 0)
+        }
+        if zeros > 0 {
+            // The bin 0 falls in, by the same comparisons as the query's.
+            let zeroBin = (0..<count).first { index in index == count - 1 || 0 < edges[index + 1] } ?? count - 1
+            bins[zeroBin].count += zeros
         }
         return Histogram(score: score, bins: bins, total: total, min: low, max: high, mean: mean)
     }
@@ -100,8 +123,10 @@ public enum ScoreQueries {
     public static func count(_ db: Database, score: String, whereSQL: String, arguments: StatementArguments,
                              threshold: Double, above: Bool) throws -> Int {
         let (from, args) = scope(score: score, whereSQL: whereSQL, arguments: arguments)
-        return try Int.fetchOne(db, sql: "SELECT count(*) \(from) AND s.value \(above ? ">=" : "<") ?",
-                                arguments: args + [threshold]) ?? 0
+        let rows = try Int.fetchOne(db, sql: "SELECT count(*) \(from) AND s.value \(above ? ">=" : "<") ?",
+                                    arguments: args + [threshold]) ?? 0
+        guard above ? 0 >= threshold : 0 < threshold else { return rows }
+        return rows + (try implicitZeros(db, score: score, whereSQL: whereSQL, arguments: arguments))
     }
 
     /// Count, min, max, mean and the warn/bad counts (by `profile`) of every score.
@@ -113,15 +138,34 @@ public enum ScoreQueries {
         for name in try names(db) {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT count(*), min(value), max(value), avg(value) FROM scores s WHERE name = ? \(live)
-                """, arguments: [name]), let min: Double = row[1], let max: Double = row[2] else { continue }
+                """, arguments: [name]) else { continue }
+            let rows: Int = row[0]
+            var min: Double? = row[1], max: Double? = row[2]
+            var mean: Double = row[3] ?? 0
             let origin = try Row.fetchOne(db, sql: "SELECT scorer, version FROM scores WHERE name = ? LIMIT 1", arguments: [name])
-            var summary = ScoreSummary(name: name, count: row[0], min: min, max: max, mean: row[3] ?? 0, warn: 0, bad: 0,
-                                       scorer: origin?[0] ?? "", version: origin?[1] ?? "")
+            var scorer: String = origin?[0] ?? "", version: String = origin?[1] ?? ""
+            // Implicit zeros: the scored items without a row (every row's item is scored).
+            var zeros = 0
+            if let builtin = ImplicitZeros.scorer(name) {
+                let scored = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM scored_items s WHERE scorers & \(builtin.implicitZeroBit) != 0 \(live)
+                    """) ?? 0
+                zeros = Swift.max(0, scored - rows)
+                if zeros > 0 {
+                    (min, max) = (Swift.min(min ?? 0, 0), Swift.max(max ?? 0, 0))
+                    mean = mean * Double(rows) / Double(rows + zeros)
+                    (scorer, version) = (BuiltinScorer.scorerName, builtin.version)
+                }
+            }
+            guard let min, let max else { continue }
+            var summary = ScoreSummary(name: name, count: rows + zeros, min: min, max: max, mean: mean, warn: 0, bad: 0,
+                                       scorer: scorer, version: version)
             if let threshold = profile.thresholds[name] {
                 func count(_ level: ScoreLevel) throws -> Int {
                     guard let condition = threshold.condition(level, column: "value"), let value = condition.value else { return 0 }
-                    return try Int.fetchOne(db, sql: "SELECT count(*) FROM scores s WHERE name = ? AND \(condition.sql) \(live)",
-                                            arguments: [name, value]) ?? 0
+                    let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM scores s WHERE name = ? AND \(condition.sql) \(live)",
+                                                arguments: [name, value]) ?? 0
+                    return rows + (threshold.includesZero(level) ? zeros : 0)
                 }
                 summary.bad = try count(.bad)
                 summary.warn = Swift.max(0, try count(.warn) - summary.bad)

@@ -6,6 +6,11 @@ import GRDBSQLite
 /// statement), names, scorers and versions bound from C strings of known length that live as
 /// long as the writer (no copy or `strlen` per row); only detail texts are copied.
 ///
+/// Rows of built-in scorers with implicit zeros (``ImplicitZeros``) set the item's bit in
+/// `scored_items`, and their zeros without detail are not written. Each item's bits are
+/// written once its rows are all added (rows come item by item), merged into the bits the
+/// item already has.
+///
 /// Use it inside the `Database` access that created it, and call ``flush()`` before that
 /// access ends.
 final class ScoreWriter {
@@ -23,8 +28,14 @@ final class ScoreWriter {
     private let connection: OpaquePointer
     private let many: OpaquePointer
     private let one: OpaquePointer
+    private let manyMarks: OpaquePointer
+    private let oneMark: OpaquePointer
     private var pending: [Pending] = []
+    private var pendingMarks: [(item: Int64, bits: Int64)] = []
+    private var markItem: Int64 = 0
+    private var markBits: Int64 = 0
     private var constants: [String: ConstantText] = [:]
+    /// Rows written (implicit zeros are not rows).
     private(set) var rows = 0
 
     init(_ db: Database) throws {
@@ -34,19 +45,29 @@ final class ScoreWriter {
         self.connection = connection
         let insert = "INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES "
         let row = "(?, ?, ?, ?, ?, ?)"
-        many = try Self.prepare(connection, insert + Array(repeating: row, count: Self.batch).joined(separator: ", "))
+        let mark = "INSERT INTO scored_items(item_id, scorers) VALUES "
+        let merge = " ON CONFLICT(item_id) DO UPDATE SET scorers = scorers | excluded.scorers"
+        var statements: [OpaquePointer] = []
         do {
-            one = try Self.prepare(connection, insert + row)
+            for sql in [insert + Array(repeating: row, count: Self.batch).joined(separator: ", "), insert + row,
+                        mark + Array(repeating: "(?, ?)", count: Self.batch).joined(separator: ", ") + merge,
+                        mark + "(?, ?)" + merge] {
+                statements.append(try Self.prepare(connection, sql))
+            }
         } catch {
-            sqlite3_finalize(many)
+            statements.forEach { sqlite3_finalize($0) }
             throw error
         }
+        (many, one, manyMarks, oneMark) = (statements[0], statements[1], statements[2], statements[3])
         pending.reserveCapacity(Self.batch)
+        pendingMarks.reserveCapacity(Self.batch)
     }
 
     deinit {
         sqlite3_finalize(many)
         sqlite3_finalize(one)
+        sqlite3_finalize(manyMarks)
+        sqlite3_finalize(oneMark)
         for text in constants.values { text.free() }
     }
 
@@ -76,6 +97,15 @@ final class ScoreWriter {
     @inline(__always)
     func add(item: Int64, builtin index: Int, value: Double, detail: String?) throws {
         let strings = BuiltinStrings.shared
+        let bit = strings.implicitZeroBits[index]
+        if bit != 0 {
+            if item != markItem {
+                try closeMark()
+                markItem = item
+            }
+            markBits |= bit
+            if value == 0 && detail == nil { return }
+        }
         try add(Pending(item: item, name: strings.names[index], value: value, scorer: strings.scorer,
                         version: strings.versions[index], detail: detail))
     }
@@ -90,13 +120,36 @@ final class ScoreWriter {
         }
     }
 
-    /// Writes the rows of an incomplete batch.
+    /// Queues the bits of the item whose rows were being added.
+    private func closeMark() throws {
+        guard markBits != 0 else { return }
+        pendingMarks.append((markItem, markBits))
+        markBits = 0
+        if pendingMarks.count == Self.batch {
+            for (index, mark) in pendingMarks.enumerated() { bindMark(manyMarks, Int32(index * 2), mark) }
+            try step(manyMarks)
+            pendingMarks.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func bindMark(_ statement: OpaquePointer, _ base: Int32, _ mark: (item: Int64, bits: Int64)) {
+        sqlite3_bind_int64(statement, base + 1, mark.item)
+        sqlite3_bind_int64(statement, base + 2, mark.bits)
+    }
+
+    /// Writes the rows and bits of an incomplete batch.
     func flush() throws {
         for row in pending {
             bind(one, 0, row)
             try step(one)
         }
         pending.removeAll(keepingCapacity: true)
+        try closeMark()
+        for mark in pendingMarks {
+            bindMark(oneMark, 0, mark)
+            try step(oneMark)
+        }
+        pendingMarks.removeAll(keepingCapacity: true)
     }
 
     private func bind(_ statement: OpaquePointer, _ base: Int32, _ row: Pending) {
@@ -145,8 +198,10 @@ final class BuiltinStrings: @unchecked Sendable {
     let names: [ConstantText]
     let versions: [ConstantText]
     let scorer: ConstantText
+    let implicitZeroBits: [Int64]
 
     private init() {
+        implicitZeroBits = BuiltinScorer.allCases.map(\.implicitZeroBit)
         names = BuiltinScorer.allCases.map { ConstantText($0.rawValue) }
         versions = BuiltinScorer.allCases.map { ConstantText($0.version) }
         scorer = ConstantText(BuiltinScorer.scorerName)

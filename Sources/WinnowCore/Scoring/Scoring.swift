@@ -528,6 +528,14 @@ final class ScoringRun {
             DELETE FROM scores WHERE item_id >= ? AND item_id < ? AND name IN (\(marks(itemNames)))
               AND item_id IN (SELECT id FROM items WHERE id >= ? AND id < ? AND import_id = ?)
             """
+        // Their implicit zeros go with them: the bits are set again as the new rows are written.
+        let rangeBits = ImplicitZeros.mask(rangeNames.compactMap(BuiltinScorer.init(rawValue:)))
+        let itemBits = ImplicitZeros.mask(itemNames.compactMap(BuiltinScorer.init(rawValue:)))
+        let clearRange = "UPDATE scored_items SET scorers = scorers & ~? WHERE item_id >= ? AND item_id < ? AND scorers & ? != 0"
+        let clearTargets = """
+            UPDATE scored_items SET scorers = scorers & ~? WHERE item_id >= ? AND item_id < ? AND scorers & ? != 0
+              AND item_id IN (SELECT id FROM items WHERE id >= ? AND id < ? AND import_id = ?)
+            """
         var index = 0
         var waited = 0.0
         let writerCPU = PhaseClock.threadCPU()
@@ -548,14 +556,22 @@ final class ScoringRun {
                     if !rangeNames.isEmpty {
                         try db.cachedStatement(sql: deleteRange).execute(arguments: StatementArguments([lower, upper] + rangeNames))
                     }
+                    if rangeBits != 0 {
+                        try db.cachedStatement(sql: clearRange).execute(arguments: [rangeBits, lower, upper, rangeBits])
+                    }
                     if !itemNames.isEmpty, let importId {
                         try db.cachedStatement(sql: deleteTargets)
                             .execute(arguments: StatementArguments([lower, upper] + itemNames + [lower, upper, importId]))
+                        if itemBits != 0 {
+                            try db.cachedStatement(sql: clearTargets)
+                                .execute(arguments: [itemBits, lower, upper, itemBits, lower, upper, importId])
+                        }
                     }
+                    let written = insert.rows
                     for row in result.rows {
                         try write(insert, item: row.item, scorer: Int(row.scorer), value: row.value, detail: row.detail)
                     }
-                    report.rows += result.rows.count
+                    report.rows += insert.rows - written
                     report.items += result.targets.filter { $0 }.count
                     report.imagesChecked += result.imagesChecked
                     report.imagesSkipped += result.imagesSkipped
@@ -621,8 +637,8 @@ final class ScoringRun {
                               counted: row.counted)
                 }
                 try insert.flush()
+                report.rows += insert.rows
             }
-            report.rows += made.count
             progress?(ScoringProgress(phase: "duplicates", done: block.upperBound, total: count))
         }
     }

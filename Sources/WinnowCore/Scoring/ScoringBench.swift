@@ -99,6 +99,7 @@ public enum ScoringBench {
                 defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
                 try db.inTransaction {
                     try db.execute(sql: "DELETE FROM scores")
+                    try db.execute(sql: "DELETE FROM scored_items")
                     return .commit
                 }
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")

@@ -56,12 +56,22 @@ struct SingleItemScoring {
                                                own: fingerprint.answer, item: id, scorer: scorer))
                 }
             }
-            let replaced = options.selected.filter { $0 != .image }.map(\.rawValue)
+            let replaced = options.selected.filter { $0 != .image }
             if !replaced.isEmpty {
-                try db.execute(sql: "DELETE FROM scores WHERE item_id = ? AND name IN (\(replaced.map { _ in "?" }.joined(separator: ",")))",
-                               arguments: StatementArguments([id] + replaced))
+                let names = replaced.map(\.rawValue)
+                try db.execute(sql: "DELETE FROM scores WHERE item_id = ? AND name IN (\(names.map { _ in "?" }.joined(separator: ",")))",
+                               arguments: StatementArguments([id] + names))
+                try db.execute(sql: "UPDATE scored_items SET scorers = scorers & ~? WHERE item_id = ?",
+                               arguments: [ImplicitZeros.mask(replaced), id])
             }
-            for result in results {
+            let bits = ImplicitZeros.mask(results.map(\.scorer))
+            if bits != 0 {
+                try db.execute(sql: """
+                    INSERT INTO scored_items(item_id, scorers) VALUES (?, ?)
+                    ON CONFLICT(item_id) DO UPDATE SET scorers = scorers | excluded.scorers
+                    """, arguments: [id, bits])
+            }
+            for result in results where !(result.value == 0 && result.detail == nil && result.scorer.implicitZeroBit != 0) {
                 insert.bind(1, id)
                 insert.bind(2, result.scorer.rawValue)
                 insert.bind(3, result.value)

@@ -104,11 +104,18 @@ public struct ItemDetail: Equatable, Sendable {
             ? try String.fetchOne(db, sql: "SELECT reviewer FROM edits WHERE item_id = ? AND version = ?",
                                   arguments: [id, conversation.version])
             : nil
-        let scores = try Row.fetchAll(db, sql: """
+        var scores = try Row.fetchAll(db, sql: """
             SELECT name, value, scorer, version, detail FROM scores WHERE item_id = ? ORDER BY name
             """, arguments: [id]).map {
             Score(name: $0["name"], value: $0["value"], scorer: $0["scorer"], version: $0["version"], detail: $0["detail"])
         }
+        // Zeros without a row (see ImplicitZeros).
+        let bits = try Int64.fetchOne(db, sql: "SELECT scorers FROM scored_items WHERE item_id = ?", arguments: [id]) ?? 0
+        let stored = Set(scores.map(\.name))
+        for scorer in ImplicitZeros.scorers where bits & scorer.implicitZeroBit != 0 && !stored.contains(scorer.rawValue) {
+            scores.append(Score(name: scorer.rawValue, value: 0, scorer: BuiltinScorer.scorerName, version: scorer.version, detail: nil))
+        }
+        scores.sort { $0.name < $1.name }
         let history = try Row.fetchAll(db, sql: """
             SELECT e.created_at, e.reviewer, e.kind, e.verdict, e.note,
                    (e.kind != 'verdict' OR \(Decisions.activeCondition("e"))) AS active

@@ -12,7 +12,9 @@ import GRDB
 /// - `edits`: versions of an item's conversation written by reviewers; the newest is current.
 /// - `events`: the append-only decision log (verdicts, undo, redo, notes, edits). An item's
 ///   `status` column is a cache of what this log says and can be rebuilt from it.
-/// - `scores`: one value per item and score name, with the scorer and its version.
+/// - `scores`: one value per item and score name, with the scorer and its version. Scores
+///   whose 0 means "nothing found" keep no row for a 0 without detail; `scored_items` says
+///   which of them scored each item (see ``ImplicitZeros``).
 /// - `item_fts`: full-text index over instruction, answer and caption (contentless FTS5).
 /// - `leases`, `views`, `meta`: work queue leases, saved filters and sorts, store facts.
 public enum Schema {
@@ -28,6 +30,20 @@ public enum Schema {
         }
         migrator.registerMigration("v2-compare") { db in try CompareSchema.migrateV2(db) }
         migrator.registerMigration("v2-team") { db in try TeamSchema.migrateV2(db) }
+        migrator.registerMigration("v3-implicit-zeros") { db in
+            // Stores scored before this keep their rows of 0: they stay valid. Each item that
+            // has rows of these scores gets their bits.
+            try db.execute(sql: """
+                CREATE TABLE scored_items (
+                    item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+                    scorers INTEGER NOT NULL
+                );
+                INSERT INTO scored_items(item_id, scorers)
+                SELECT item_id, sum(\(ImplicitZeros.bitOfName)) FROM scores
+                WHERE name IN (\(ImplicitZeros.scorers.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
+                GROUP BY item_id;
+                """)
+        }
         return migrator
     }
 

@@ -34,6 +34,12 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            if readonly, try pool.read({ db in try !Schema.migrator.hasCompletedMigrations(db) }) {
+                throw StoreError.cannotOpen(path: path, reason: """
+                    it was made by an older Winnow and needs an upgrade, which read-only access cannot write: \
+                    open it once for writing (for instance `winnow stats --db \(path)`), then run this again
+                    """)
+            }
             if !readonly {
                 // Only write when there is something to write, so that opening a store another
                 // process is writing to (an import) never waits for its lock.
