@@ -70,7 +70,14 @@ struct FilterCompiler {
             return SQLFragment("\(ItemSQL.turnCount) \(op.sql) ?", [value.databaseValue])
         case let .score(name, op, value):
             if let scorer = ImplicitZeros.scorer(name), op.holds(0, value) {
-                // True at 0: the items scored 0, which have no row, match too.
+                // True at 0: the items scored 0, which have no row, match too. Counts take
+                // both as sets (most items match: testing each item would read every item).
+                if counting {
+                    return SQLFragment("""
+                        (items.id IN (SELECT sc.item_id FROM scores sc WHERE sc.name = ? AND sc.value \(op.sql) ?) \
+                        OR items.id IN (\(ImplicitZeros.zeroItems(scorer))))
+                        """, [name.databaseValue, value.databaseValue])
+                }
                 return SQLFragment("""
                     (EXISTS (SELECT 1 FROM scores sc WHERE sc.item_id = items.id AND sc.name = ? AND sc.value \(op.sql) ?) \
                     OR \(ImplicitZeros.zero(scorer, item: "items.id")))
@@ -127,7 +134,7 @@ struct FilterCompiler {
         if let thresholds {
             zeros = (name.map { [$0] } ?? thresholds.keys.sorted()).compactMap { score in
                 guard let scorer = ImplicitZeros.scorer(score), thresholds[score]?.includesZero(level) == true else { return nil }
-                return ImplicitZeros.zero(scorer, item: "items.id")
+                return counting ? "items.id IN (\(ImplicitZeros.zeroItems(scorer)))" : ImplicitZeros.zero(scorer, item: "items.id")
             }
         }
         func orZeros(_ fragment: SQLFragment) -> SQLFragment {

@@ -36,16 +36,15 @@ public enum ImplicitZeros {
         """
     }
 
-    /// SQL true when the item's value of `scorer` is 0, with or without a row of it (a row of
-    /// 0 carries a detail, or was written before zeros became implicit).
-    static func zeroOrZeroRow(_ scorer: BuiltinScorer, item: String) -> String {
+    /// A query of the ids of the items whose value of `scorer` is an implicit 0.
+    static func zeroItems(_ scorer: BuiltinScorer) -> String {
         """
-        (\(scored(scorer, item: item)) \
-        AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = \(item) AND zs.name = '\(scorer.rawValue)' AND zs.value != 0))
+        SELECT si.item_id FROM scored_items si WHERE si.scorers & \(scorer.implicitZeroBit) != 0 \
+        AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = si.item_id AND zs.name = '\(scorer.rawValue)')
         """
     }
 
-    /// The scorers among `names` that gave some item a value (implicit zeros included).
+    /// The scorers that gave some item a value (implicit zeros included).
     static func present(_ db: Database) throws -> [BuiltinScorer] {
         try scorers.filter { scorer in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scored_items WHERE scorers & ? != 0)",
