@@ -276,11 +276,30 @@ final class ScorerTests: XCTestCase {
             #"[ {"from":"human","value":"spaced"} ]"#,
             #"[{"from":"human","value":"a","extra":1},{"from":"gpt"}]"#,
         ]
-        for sample in samples {
+        // Long texts (read eight bytes at a time) with a quote, a backslash, an escape or a
+        // non-ASCII character at every position of a word, and runs of several.
+        let specials = ["\"", "\\", "\n", "\t", "é", "\u{1}", "\"\\", "\n\n"]
+        var long: [String] = []
+        for special in specials {
+            for offset in 0..<18 {
+                let text = String(repeating: "abcdefgh", count: 3).prefix(offset) + special + String(repeating: "xyz ", count: 7) + special
+                long.append(Conversations.encode([Turn(role: "human", text: String(text)), Turn(role: "gpt", text: special + String(text))]))
+            }
+        }
+        for sample in samples + long {
             var copy = sample
             let read = try copy.withUTF8 { try ConversationReader.turns($0) }
             XCTAssertEqual(read, try Conversations.decode(sample), sample)
         }
+        for sample in long {
+            var copy = sample
+            XCTAssertNotNil(copy.withUTF8 { ConversationReader.fastTurns($0) }, sample)
+        }
+        // A raw control character is invalid JSON: the fast path leaves it to the full parser.
+        var raw = #"[{"from":"human","value":"0123456789abcdef\#u{1}"}]"#
+        XCTAssertNil(raw.withUTF8 { ConversationReader.fastTurns($0) })
+        var rawAfterEscape = #"[{"from":"human","value":"0123\n456789abcdef0123\#u{1f}"}]"#
+        XCTAssertNil(rawAfterEscape.withUTF8 { ConversationReader.fastTurns($0) })
         // What Winnow writes takes the fast path, not the full parser.
         var copy = written
         XCTAssertNotNil(copy.withUTF8 { ConversationReader.fastTurns($0) })

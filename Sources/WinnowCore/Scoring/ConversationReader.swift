@@ -42,14 +42,13 @@ enum ConversationReader {
     /// `i` ends just after that quote. Nil for a string this reader leaves to the full parser.
     private static func string(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> String? {
         let start = i
-        // Raw control characters are invalid JSON: the full parser reports them.
-        while i < end, base[i] != 0x22, base[i] != 0x5C, base[i] >= 0x20 { i += 1 }
+        skipPlain(base, end, &i)
         guard i < end, base[i] >= 0x20 else { return nil }
         if base[i] == 0x22 {
             i += 1
             return String(decoding: UnsafeBufferPointer(start: base + start, count: i - 1 - start), as: UTF8.self)
         }
-        // Escapes: copy into a buffer.
+        // Escapes: the plain runs between them are copied whole.
         var out: [UInt8] = []
         out.reserveCapacity(i - start + 64)
         out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
@@ -59,13 +58,9 @@ enum ConversationReader {
                 i += 1
                 return String(decoding: out, as: UTF8.self)
             }
-            guard byte == 0x5C else {
-                guard byte >= 0x20 else { return nil }
-                out.append(byte)
-                i += 1
-                continue
-            }
-            guard i + 1 < end else { return nil }
+            // (`skipPlain` stops at a quote, a backslash or a raw control character, which
+            // the full parser reports.)
+            guard byte == 0x5C, i + 1 < end else { return nil }
             let escaped = base[i + 1]
             i += 2
             switch escaped {
@@ -96,7 +91,30 @@ enum ConversationReader {
             default:
                 return nil
             }
+            let run = i
+            skipPlain(base, end, &i)
+            out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run))
         }
         return nil
+    }
+
+    /// Moves `i` to the first quote, backslash or control character (below 0x20) at or after
+    /// it, or to `end`. Eight bytes at a time: a byte-wise "is any byte zero" test of the word
+    /// XOR each wanted byte, and a "is any byte below 0x20" test, which are exact for the
+    /// question "any such byte in these eight" (only a word that has one is read byte by byte).
+    @inline(__always)
+    private static func skipPlain(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let slash = word ^ (ones &* 0x5C)
+            let found = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((word &- ones &* 0x20) & ~word)
+            if found & highs != 0 { break }
+            i += 8
+        }
+        while i < end, base[i] != 0x22, base[i] != 0x5C, base[i] >= 0x20 { i += 1 }
     }
 }
