@@ -95,13 +95,17 @@ extension ScoringStoreTests {
         }
         XCTAssertEqual(try leakRows(), 1)
 
-        // When the leak is edited out and the item re-scored
-        try store.write { db in
-            try Edits.save(db, item: d, turns: [Turn(role: "human", text: "<image>\nDescribe the scene in detail."),
-                                                Turn(role: "gpt", text: "A busy market with many stalls selling fruit.")],
-                           baseVersion: 0, reviewer: "ann")
-            try Scoring.score(db, items: [d])
+        func edit(_ answer: String, base: Int) throws {
+            try store.write { db in
+                try Edits.save(db, item: d, turns: [Turn(role: "human", text: "<image>\nDescribe the scene in detail."),
+                                                    Turn(role: "gpt", text: answer)],
+                               baseVersion: base, reviewer: "ann")
+                try Scoring.score(db, items: [d])
+            }
         }
+
+        // When the leak is edited out and the item re-scored
+        try edit("A busy market with many stalls selling fruit.", base: 0)
 
         // Then its row is gone, its bit stays, and it reads as 0
         XCTAssertEqual(try leakRows(), 0)
@@ -112,12 +116,7 @@ extension ScoringStoreTests {
         }
 
         // And an edit that brings the leak back writes the row again
-        try store.write { db in
-            try Edits.save(db, item: d, turns: [Turn(role: "human", text: "<image>\nDescribe the scene in detail."),
-                                                Turn(role: "gpt", text: "Based on the description, a busy market with many stalls.")],
-                           baseVersion: 1, reviewer: "ann")
-            try Scoring.score(db, items: [d])
-        }
+        try edit("Based on the description, a busy market with many stalls.", base: 1)
         XCTAssertEqual(try leakRows(), 1)
     }
 

@@ -6,7 +6,8 @@ import GRDB
 /// Splitting keeps every page an index range scan: `status` is four segments
 /// (`status = 'pending'`, then accepted, rejected, skipped) over `items_by_status`, and
 /// `score.NAME` is the scored items in `scores_by_value` order followed by the items without
-/// the score (for a score with implicit zeros, the zeros are a segment of their own). A ``PageCursor`` is a position `(segment, key, id)`.
+/// the score (for a score with implicit zeros, the zeros are a segment of their own). A
+/// ``PageCursor`` is a position `(segment, key, id)`.
 struct SortSegment: Sendable {
     /// The FROM clause; the items table is always in scope as `items`.
     var from: SQLFragment = SQLFragment("items")

@@ -84,10 +84,11 @@ public enum ScoreQueries {
         let total = rows + zeros
         guard total > 0 else { return Histogram(score: score, bins: [], total: 0) }
         var low: Double = row[1] ?? 0, high: Double = row[2] ?? 0
+        var mean: Double? = row[3]
         if zeros > 0 {
             (low, high) = rows > 0 ? (Swift.min(low, 0), Swift.max(high, 0)) : (0, 0)
+            mean = (mean ?? 0) * Double(rows) / Double(total)
         }
-        let mean: Double? = ((row[3] as Double?) ?? 0) * Double(rows) / Double(total)
         let count = high > low ? Swift.max(1, Swift.min(requested, 1000)) : 1
         var edges: [Double] = (0...count).map { low + (high - low) * Double($0) / Double(count) }
         edges[count] = high
