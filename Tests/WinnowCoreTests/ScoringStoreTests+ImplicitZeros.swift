@@ -21,7 +21,7 @@ extension ScoringStoreTests {
         // Given the six items of the scoring tests, scored, and a seventh imported without scoring
         let scratch = Scratch()
         let store = try makeStore(scratch)
-        _ = try Scoring().scoreAll(store: store)
+        let report = try Scoring().scoreAll(store: store)
         let late = scratch.write("late.jsonl", record("g", image: "late.png", instruction: "Say hi.", answer: "Hi.") + "\n")
         _ = try Importer(store: store).run(ImportOptions(path: late))
 
@@ -34,6 +34,11 @@ extension ScoringStoreTests {
             // while the other scores keep all their rows
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM scores WHERE name = 'words_answer'"), 6)
             XCTAssertGreaterThan(try Int.fetchOne(db, sql: "SELECT count(*) FROM scores WHERE name IN (\(names))") ?? 0, 0)
+            // The report counts the values (implicit zeros included) and, apart, the rows.
+            XCTAssertEqual(report.values, try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(DenseScores.sql))"))
+            XCTAssertEqual(report.rows, try Int.fetchOne(db, sql: "SELECT count(*) FROM scores"))
+            XCTAssertLessThan(report.rows, report.values)
+            XCTAssertTrue(report.summary.contains("(\(report.values) scores, \(report.rows) rows)"), report.summary)
         }
         // and each scored item has the bit of every such scorer (all six have an image), the late one none
         let all = ImplicitZeros.mask(ImplicitZeros.scorers)

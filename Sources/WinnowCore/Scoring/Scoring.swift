@@ -54,6 +54,8 @@ public struct ScoringProgress: Sendable {
 public struct ScoringReport: Equatable, Sendable {
     /// Items scored.
     public var items = 0
+    /// Score values computed, the zeros that are not rows included (see ``ImplicitZeros``).
+    public var values = 0
     /// Score rows written.
     public var rows = 0
     public var seconds = 0.0
@@ -74,8 +76,8 @@ public struct ScoringReport: Equatable, Sendable {
             return .object(JSONObject(keys: keys, values: keys.map { .number(String(d[$0] ?? 0)) }))
         }
         return .object(JSONObject(
-            keys: ["items", "rows", "seconds", "items_per_second", "images_checked", "images_skipped", "warn", "bad"],
-            values: [.number(String(items)), .number(String(rows)), .number(rounded(seconds)),
+            keys: ["items", "scores", "rows", "seconds", "items_per_second", "images_checked", "images_skipped", "warn", "bad"],
+            values: [.number(String(items)), .number(String(values)), .number(String(rows)), .number(rounded(seconds)),
                      .number(String(Int(itemsPerSecond.rounded()))), .number(String(imagesChecked)),
                      .number(String(imagesSkipped)), counts(warn), counts(bad)]))
     }
@@ -104,7 +106,7 @@ public struct ScoringReport: Equatable, Sendable {
     }
 
     public var summary: String {
-        var lines = [String(format: "Scored %@ items (%@ scores) in %.1f s, %@ items/s.", grouped(items), grouped(rows),
+        var lines = [String(format: "Scored %@ items (%@ scores, %@ rows) in %.1f s, %@ items/s.", grouped(items), grouped(values), grouped(rows),
                             seconds, grouped(Int(itemsPerSecond.rounded())))]
         let names = Set(warn.keys).union(bad.keys).filter { (warn[$0] ?? 0) + (bad[$0] ?? 0) > 0 }.sorted()
         for name in names {
@@ -308,6 +310,8 @@ final class ScoringRun {
     let profile = ScoreProfile.builtin
     var warnCounts = [Int](repeating: 0, count: BuiltinScorer.allCases.count)
     var badCounts = [Int](repeating: 0, count: BuiltinScorer.allCases.count)
+    /// Values written (rows and implicit zeros).
+    var values = 0
     let thresholds: [Threshold]
 
     init(store: Store, options: ScoringOptions, importId: Int64?, progress: ((ScoringProgress) -> Void)?) {
@@ -439,6 +443,7 @@ final class ScoringRun {
             try createValueIndex(rows: report.rows, progress: progress)
         }
         phase.report("index")
+        report.values = values
         for (index, scorer) in BuiltinScorer.allCases.enumerated() where warnCounts[index] + badCounts[index] > 0 {
             report.warn[scorer.rawValue, default: 0] += warnCounts[index]
             report.bad[scorer.rawValue, default: 0] += badCounts[index]
@@ -587,6 +592,7 @@ final class ScoringRun {
     private func write(_ insert: ScoreWriter, item: Int64, scorer: Int, value: Double, detail: String?,
                        counted: Bool = true) throws {
         try insert.add(item: item, builtin: scorer, value: value, detail: detail)
+        values += 1
         guard counted else { return }
         switch thresholds[scorer].level(value) {
         case .bad: badCounts[scorer] += 1
