@@ -25,33 +25,33 @@ public struct StoreStats: Equatable, Sendable {
     public static func read(_ db: Database) throws -> StoreStats {
         var stats = StoreStats()
         let live = "removed_at IS NULL"
-        stats.items = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE \(live)") ?? 0
+        // One pass over the items (a wide table: each separate count read all of it, 11 s of
+        // `winnow stats` on 900,000 items), grouped by the three fields counted by value.
+        let flags = FormatFlags.names
+        let flagSums = flags.map { "sum(format_flags & \($0.0.rawValue) != 0)" }.joined(separator: ", ")
         for status in ItemStatus.allCases { stats.byStatus[status.rawValue] = 0 }
-        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM items WHERE \(live) GROUP BY status") {
-            stats.byStatus[row[0]] = row[1]
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT source, count(*) FROM items WHERE \(live) GROUP BY source") {
-            stats.bySource[row[0]] = row[1]
-        }
         for row in try Row.fetchAll(db, sql: """
-            SELECT model, count(*) FROM items WHERE \(live) AND model IS NOT NULL AND model != '' GROUP BY model
+            SELECT status, source, model, count(*), sum(image IS NULL), sum(caption IS NOT NULL), sum(format_flags != 0),
+                   \(flagSums)
+            FROM items WHERE \(live) GROUP BY status, source, model
             """) {
-            stats.byModel[row[0]] = row[1]
+            let count: Int = row[3]
+            stats.items += count
+            stats.byStatus[row[0], default: 0] += count
+            stats.bySource[row[1], default: 0] += count
+            if let model: String = row[2], !model.isEmpty { stats.byModel[model, default: 0] += count }
+            stats.textOnly += row[4] as Int
+            stats.withCaption += row[5] as Int
+            stats.itemsWithFormatProblems += row[6] as Int
+            for (index, (_, name)) in flags.enumerated() { stats.formatProblems[name, default: 0] += row[7 + index] as Int }
         }
+        for (_, name) in flags where stats.formatProblems[name] == nil { stats.formatProblems[name] = 0 }
         stats.duplicateIds = try Int.fetchOne(db, sql: """
             SELECT COALESCE(sum(n - 1), 0) FROM (
                 SELECT count(*) AS n FROM items WHERE \(live) AND orig_id IS NOT NULL
                 GROUP BY source, COALESCE(model, ''), orig_id HAVING n > 1)
             """) ?? 0
-        stats.textOnly = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE \(live) AND image IS NULL") ?? 0
-        stats.withCaption = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE \(live) AND caption IS NOT NULL") ?? 0
         stats.removed = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE removed_at IS NOT NULL") ?? 0
-        for (flag, name) in FormatFlags.names {
-            stats.formatProblems[name] = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM items WHERE \(live) AND format_flags & ? != 0
-                """, arguments: [flag.rawValue]) ?? 0
-        }
-        stats.itemsWithFormatProblems = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE \(live) AND format_flags != 0") ?? 0
         stats.imports = try Int.fetchOne(db, sql: "SELECT count(*) FROM imports WHERE finished_at IS NOT NULL") ?? 0
         stats.events = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
         stats.edits = try Int.fetchOne(db, sql: "SELECT count(*) FROM edits") ?? 0
