@@ -71,6 +71,26 @@ extension ScoringStoreTests {
         }
     }
 
+    func testSummariesCountImplicitZerosOfLiveScoredItems() throws {
+        let scratch = Scratch()
+        let store = try makeStore(scratch)
+        _ = try Scoring().scoreAll(store: store)
+        let late = scratch.write("late.jsonl", record("g", image: "late.png", instruction: "Say hi.", answer: "Hi.") + "\n")
+        _ = try Importer(store: store).run(ImportOptions(path: late))
+        func leak() throws -> ScoreSummary? {
+            try store.read { db in try ScoreQueries.summaries(db).first { $0.name == "caption_leak" } }
+        }
+        // Five zeros and item d's 1; the unscored item is not counted
+        XCTAssertEqual(try leak()?.count, 6)
+        XCTAssertEqual(try leak()?.mean ?? 0, 1.0 / 6, accuracy: 1e-12)
+        // A removed item's zero leaves the counts
+        try store.write { db in
+            try db.execute(sql: "UPDATE items SET removed_at = '2024-01-01T00:00:00.000Z' WHERE orig_id = '\"a\"'")
+        }
+        XCTAssertEqual(try leak()?.count, 5)
+        XCTAssertEqual(try leak()?.mean ?? 0, 1.0 / 5, accuracy: 1e-12)
+    }
+
     func testOnlyRunsSetTheBitsOfTheirScorers() throws {
         let scratch = Scratch()
         let store = try makeStore(scratch)

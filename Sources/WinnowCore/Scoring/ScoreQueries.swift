@@ -135,6 +135,12 @@ public enum ScoreQueries {
         let anyRemoved = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM items WHERE removed_at IS NOT NULL)") ?? false
         let live = anyRemoved
             ? "AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = s.item_id AND i.removed_at IS NOT NULL)" : ""
+        // Items scored by each scorer with implicit zeros, in one pass over their bits.
+        let implicit = ImplicitZeros.scorers
+        let sums = implicit.map { "sum(scorers & \($0.implicitZeroBit) != 0)" }.joined(separator: ", ")
+        let scoredRow = try Row.fetchOne(db, sql: "SELECT \(sums) FROM scored_items s WHERE 1 \(live)")
+        var scoredCounts: [BuiltinScorer: Int] = [:]
+        for (index, scorer) in implicit.enumerated() { scoredCounts[scorer] = (scoredRow?[index] as Int?) ?? 0 }
         var result: [ScoreSummary] = []
         for name in try names(db) {
             guard let row = try Row.fetchOne(db, sql: """
@@ -148,10 +154,7 @@ public enum ScoreQueries {
             // Implicit zeros: the scored items without a row (every row's item is scored).
             var zeros = 0
             if let builtin = ImplicitZeros.scorer(name) {
-                let scored = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM scored_items s WHERE scorers & \(builtin.implicitZeroBit) != 0 \(live)
-                    """) ?? 0
-                zeros = Swift.max(0, scored - rows)
+                zeros = Swift.max(0, (scoredCounts[builtin] ?? 0) - rows)
                 if zeros > 0 {
                     (min, max) = (Swift.min(min ?? 0, 0), Swift.max(max ?? 0, 0))
                     mean = mean * Double(rows) / Double(rows + zeros)
