@@ -388,7 +388,7 @@ public struct ItemQuery: Sendable, Equatable {
                     """, arguments: [ids])
                 while let mark = try marks.next() {
                     let id: Int64 = mark[0], bits: Int64 = mark[1]
-                    for scorer in implicit where bits & scorer.implicitZeroBit != 0 && byId[id]?.scores[scorer.rawValue] == nil {
+                    for scorer in ImplicitZeros.scorers(in: bits) where implicit.contains(scorer) && byId[id]?.scores[scorer.rawValue] == nil {
                         byId[id]?.scores[scorer.rawValue] = 0
                     }
                 }

@@ -86,20 +86,18 @@ struct SortSegment: Sendable {
                 key: "s.value", id: "s.item_id", descending: descending,
                 countFrom: SQLFragment("scores s"), countId: "s.item_id")
         }
-        let bit = scorer.implicitZeroBit
+        let bitSet = ImplicitZeros.bitSet(scorer)
+        // (A row of 0, with a detail or from an older store, sorts with the zeros.)
         let zero = SortSegment(
             from: SQLFragment("scored_items si CROSS JOIN items ON items.id = si.item_id"),
-            condition: SQLFragment("""
-                si.scorers & \(bit) != 0 \
-                AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = si.item_id AND zs.name = ? AND zs.value != 0)
-                """, [name]),
+            condition: SQLFragment("\(bitSet) AND \(ImplicitZeros.noRow(scorer, item: "si.item_id", value: "zs.value != 0"))"),
             id: "si.item_id", descending: descending,
             countFrom: SQLFragment("scored_items si"), countId: "si.item_id",
-            emptyCheck: SQLFragment("SELECT NOT EXISTS (SELECT 1 FROM scored_items WHERE scorers & \(bit) != 0)"))
+            emptyCheck: SQLFragment("SELECT NOT EXISTS (SELECT 1 FROM scored_items si WHERE \(bitSet))"))
         let unscored = SortSegment(
             condition: SQLFragment("NOT \(ImplicitZeros.scored(scorer, item: "items.id"))"),
             emptyCheck: SQLFragment("""
-                SELECT (SELECT count(*) FROM scored_items WHERE scorers & \(bit) != 0) >= (SELECT count(*) FROM items)
+                SELECT (SELECT count(*) FROM scored_items si WHERE \(bitSet)) >= (SELECT count(*) FROM items)
                 """))
         return descending ? [rows(">"), zero, rows("<"), unscored] : [rows("<"), zero, rows(">"), unscored]
     }

@@ -22,26 +22,36 @@ public enum ImplicitZeros {
         return scorer
     }
 
+    /// SQL true when the `scored_items` row aliased `si` has the bit of `scorer`.
+    static func bitSet(_ scorer: BuiltinScorer) -> String {
+        "si.scorers & \(scorer.implicitZeroBit) != 0"
+    }
+
+    /// SQL true when the item whose id is `item` (a column) has no row of `scorer`, or none
+    /// that passes `value` (a test on `zs.value`). The name is a built-in identifier, so it
+    /// is written into the SQL as it is.
+    static func noRow(_ scorer: BuiltinScorer, item: String, value: String? = nil) -> String {
+        "NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = \(item) AND zs.name = '\(scorer.rawValue)'\(value.map { " AND \($0)" } ?? ""))"
+    }
+
     /// SQL true when the item whose id is `item` (a column) was scored by `scorer`.
     static func scored(_ scorer: BuiltinScorer, item: String) -> String {
-        "EXISTS (SELECT 1 FROM scored_items si WHERE si.item_id = \(item) AND si.scorers & \(scorer.implicitZeroBit) != 0)"
+        "EXISTS (SELECT 1 FROM scored_items si WHERE si.item_id = \(item) AND \(bitSet(scorer)))"
     }
 
     /// SQL true when the item's value of `scorer` is an implicit 0: scored, and no row.
-    /// (The name is a built-in identifier, so it is written into the SQL as it is.)
     static func zero(_ scorer: BuiltinScorer, item: String) -> String {
-        """
-        (\(scored(scorer, item: item)) \
-        AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = \(item) AND zs.name = '\(scorer.rawValue)'))
-        """
+        "(\(scored(scorer, item: item)) AND \(noRow(scorer, item: item)))"
     }
 
     /// A query of the ids of the items whose value of `scorer` is an implicit 0.
     static func zeroItems(_ scorer: BuiltinScorer) -> String {
-        """
-        SELECT si.item_id FROM scored_items si WHERE si.scorers & \(scorer.implicitZeroBit) != 0 \
-        AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = si.item_id AND zs.name = '\(scorer.rawValue)')
-        """
+        "SELECT si.item_id FROM scored_items si WHERE \(bitSet(scorer)) AND \(noRow(scorer, item: "si.item_id"))"
+    }
+
+    /// The scorers whose bits are set in `bits` (an item's `scored_items.scorers`).
+    static func scorers(in bits: Int64) -> [BuiltinScorer] {
+        scorers.filter { bits & $0.implicitZeroBit != 0 }
     }
 
     /// The scorers that gave some item a value (implicit zeros included).

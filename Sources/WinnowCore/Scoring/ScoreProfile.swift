@@ -89,25 +89,17 @@ public struct ScoreProfile: Equatable, Sendable {
     }
 
     /// SQL (over table alias `items`) true for items with score `name` at `level` or worse;
-    /// with `name` nil, for items with any score at that level. For `bad:any` and `warn:any`
-    /// filters.
-    public func condition(level: ScoreLevel, score name: String?, itemAlias: String = "items") -> (sql: String, arguments: StatementArguments) {
-        let names = name.map { [$0] } ?? thresholds.keys.sorted()
-        var parts: [String] = []
-        var zeros: [String] = []
-        var arguments = StatementArguments()
-        for score in names {
-            guard let threshold = thresholds[score], let condition = threshold.condition(level, column: "s.value") else { continue }
-            parts.append("(s.name = ? AND \(condition.sql))")
-            _ = arguments.append(contentsOf: [score])
-            if let value = condition.value { _ = arguments.append(contentsOf: [value]) }
-            if let scorer = ImplicitZeros.scorer(score), threshold.includesZero(level) {
-                zeros.append(ImplicitZeros.zero(scorer, item: "\(itemAlias).id"))
-            }
+    /// with `name` nil, for items with any score at that level: what the filters `bad:NAME`,
+    /// `bad:any`, `warn:NAME` and `warn:any` compile to with this profile. `.good` is every item.
+    public func condition(level: ScoreLevel, score name: String?) -> (sql: String, arguments: StatementArguments) {
+        let compiler = FilterCompiler(thresholds: thresholds)
+        let fragment: SQLFragment
+        switch level {
+        case .good: return ("1", StatementArguments())
+        case .warn: fragment = compiler.compile(.warn(name))
+        case .bad: fragment = compiler.compile(.bad(name))
         }
-        guard !parts.isEmpty else { return ("0", StatementArguments()) }
-        let rows = "EXISTS (SELECT 1 FROM scores s WHERE s.item_id = \(itemAlias).id AND (\(parts.joined(separator: " OR "))))"
-        return (zeros.isEmpty ? rows : "(\(([rows] + zeros).joined(separator: " OR ")))", arguments)
+        return (fragment.sql, fragment.statementArguments)
     }
 
     /// Reads a profile file.

@@ -64,10 +64,9 @@ public enum ScoreQueries {
         let condition = whereSQL.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "1" : whereSQL
         return try Int.fetchOne(db, sql: """
             SELECT count(*) FROM scored_items si CROSS JOIN items ON items.id = si.item_id
-            WHERE si.scorers & \(scorer.implicitZeroBit) != 0
-              AND NOT EXISTS (SELECT 1 FROM scores zs WHERE zs.item_id = si.item_id AND zs.name = ?)
+            WHERE \(ImplicitZeros.bitSet(scorer)) AND \(ImplicitZeros.noRow(scorer, item: "si.item_id"))
               AND items.removed_at IS NULL AND (\(condition))
-            """, arguments: [score] + arguments) ?? 0
+            """, arguments: arguments) ?? 0
     }
 
     /// A histogram of `score` over the items matching `whereSQL` (a condition over table

@@ -17,10 +17,8 @@ struct SingleItemScoring {
         let scorer = TextScorer()
         let textScorers = Set(options.selected.filter { $0.kind == .text })
         let wantsDuplicates = options.wants(.dupInstruction) || options.wants(.dupAnswer)
-        let insert = try RawStatement(db, """
-            INSERT OR REPLACE INTO scores(item_id, name, value, scorer, version, detail) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        defer { insert.finalize() }
+        // The full run's writer: rows, the bits of implicit zeros, no rows for those zeros.
+        let insert = try ScoreWriter(db)
         for id in items {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT image, image_root, caption, format_flags FROM items WHERE id = ?
@@ -64,22 +62,10 @@ struct SingleItemScoring {
                 try db.execute(sql: "UPDATE scored_items SET scorers = scorers & ~? WHERE item_id = ?",
                                arguments: [ImplicitZeros.mask(replaced), id])
             }
-            let bits = ImplicitZeros.mask(results.map(\.scorer))
-            if bits != 0 {
-                try db.execute(sql: """
-                    INSERT INTO scored_items(item_id, scorers) VALUES (?, ?)
-                    ON CONFLICT(item_id) DO UPDATE SET scorers = scorers | excluded.scorers
-                    """, arguments: [id, bits])
+            for result in results {
+                try insert.add(item: id, builtin: Int(result.scorer.ordinal), value: result.value, detail: result.detail)
             }
-            for result in results where !(result.value == 0 && result.detail == nil && result.scorer.implicitZeroBit != 0) {
-                insert.bind(1, id)
-                insert.bind(2, result.scorer.rawValue)
-                insert.bind(3, result.value)
-                insert.bind(4, BuiltinScorer.scorerName)
-                insert.bind(5, result.scorer.version)
-                insert.bind(6, result.detail)
-                try insert.run()
-            }
+            try insert.flush()
         }
     }
 

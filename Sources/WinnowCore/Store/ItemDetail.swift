@@ -112,7 +112,7 @@ public struct ItemDetail: Equatable, Sendable {
         // Zeros without a row (see ImplicitZeros).
         let bits = try Int64.fetchOne(db, sql: "SELECT scorers FROM scored_items WHERE item_id = ?", arguments: [id]) ?? 0
         let stored = Set(scores.map(\.name))
-        for scorer in ImplicitZeros.scorers where bits & scorer.implicitZeroBit != 0 && !stored.contains(scorer.rawValue) {
+        for scorer in ImplicitZeros.scorers(in: bits) where !stored.contains(scorer.rawValue) {
             scores.append(Score(name: scorer.rawValue, value: 0, scorer: BuiltinScorer.scorerName, version: scorer.version, detail: nil))
         }
         scores.sort { $0.name < $1.name }
