@@ -145,6 +145,37 @@ final class ScorerTests: XCTestCase {
         XCTAssertGreaterThan(slowPathCases, 50, "the cases must reach the path that reads the repeated slots")
     }
 
+    /// The counter's n-grams of a text are its 10-byte substrings: distinct and repeated
+    /// counts equal a dictionary of the substrings themselves, on texts from a small alphabet
+    /// (many repeats) to a large one, including UTF-8 and lengths around 10.
+    func testGramCounterCountsTheTenByteSubstringsOfAText() {
+        var generator = SplitMix64(seed: 11)
+        let counter = GramCounter()
+        let alphabets: [[String]] = [["a", "b"], ["ab", "c", " "], Array("abcdefghij klmnop".map(String.init)),
+                                     ["é", "ü", "日", "a", " "], Array("abcdefghijklmnopqrstuvwxyz ,.".map(String.init))]
+        for round in 0..<200 {
+            let alphabet = alphabets[round % alphabets.count]
+            let length = round < 20 ? round : 5 + Int(generator.next() % 1500)
+            var text = ""
+            for _ in 0..<length { text += alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let bytes = Array(text.utf8)
+            var counts: [ArraySlice<UInt8>: Int] = [:]
+            if bytes.count >= 10 {
+                for i in 0...(bytes.count - 10) { counts[bytes[i..<(i + 10)], default: 0] += 1 }
+            }
+            let total = max(0, bytes.count - 9)
+            counter.reset(expected: bytes.count)
+            let counted = bytes.withUnsafeBufferPointer { counter.addGrams(of: $0) }
+            XCTAssertEqual(counted, total, "round \(round)")
+            XCTAssertEqual(counter.distinct, counts.count, "round \(round)")
+            guard total > 0 else { continue }
+            let repeated = counts.values.filter { $0 > 1 }.sorted(by: >)
+            let take = Int(Double(counts.count).squareRoot())
+            let expected = Double(repeated.prefix(take).reduce(0, +)) / Double(total)
+            XCTAssertEqual(counter.topRepeatedShare(total: total), expected, accuracy: 1e-12, "round \(round)")
+        }
+    }
+
     // MARK: truncated
 
     func testTruncatedFindsAnswersThatStopMidSentence() {

@@ -168,12 +168,16 @@ enum Truncation {
             while end > 0, b[end - 1] == 0x20 || b[end - 1] == 0x0A || b[end - 1] == 0x09 || b[end - 1] == 0x0D { end -= 1 }
             guard end > 0 else { return }
             var paren = 0, square = 0, curly = 0, fences = 0, quotes = 0, curlyQuotes = 0
+            // Most bytes are none of ( ) [ ] { } " ` and the lead byte of “ ”: the ASCII ones
+            // are bits of two masks (bytes below 0x40, then 0x40-0x7F), tested without a branch.
+            let low: UInt64 = 1 << 0x22 | 1 << 0x28 | 1 << 0x29
+            let high: UInt64 = 1 << (0x5B - 0x40) | 1 << (0x5D - 0x40) | 1 << (0x60 - 0x40) | 1 << (0x7B - 0x40)
+                | 1 << (0x7D - 0x40)
             var i = 0
             while i < end {
                 let byte = b[i]
-                // Most bytes are none of ( ) [ ] { } " ` and the lead byte of “ ”.
-                guard byte == 0x22 || byte == 0x28 || byte == 0x29 || byte == 0x5B || byte == 0x5D || byte == 0x7B
-                        || byte == 0x7D || byte == 0x60 || byte == 0xE2 else {
+                let counted = byte < 0x80 ? ((byte < 0x40 ? low : high) >> UInt64(byte & 0x3F)) & 1 != 0 : byte == 0xE2
+                guard counted else {
                     i += 1
                     continue
                 }
@@ -295,12 +299,19 @@ enum OffInstruction {
         }
         let question = lexicon.table.get(instructionWords[instructionRange.lowerBound]) & Lexicon.interrogative != 0
         let concise = triggers.contains(.concise)
-        let lines = Lines.of(answerText)
+        // The answer's lines, split only when a check needs them (most do not).
+        var split: [AnswerLine]?
+        func lines() -> [AnswerLine] {
+            if let split { return split }
+            let lines = Lines.of(answerText)
+            split = lines
+            return lines
+        }
 
         // Poems with a fixed number of lines.
         for (trigger, expected, name) in [(Lexicon.Trigger.haiku, 3, "haiku"), (.limerick, 5, "limerick")]
         where triggers.contains(trigger) {
-            let poem = poemLines(lines)
+            let poem = poemLines(lines())
             if poem.count != expected || poem.contains(where: { $0.words > 14 }) {
                 let count = poem.count == 1 ? slashSegments(answerText) : poem.count
                 if count != expected || poem.count != 1 { raise(1, "\(name) of \(poem.count) lines, not \(expected)") }
@@ -326,10 +337,10 @@ enum OffInstruction {
             if words > bad { raise(1, "concise answer asked, \(words) words given") } else if words > warn { raise(0.5, "concise answer asked, \(words) words given") }
         }
         if !question {
-            let listItems = lines.filter { $0.listItem || $0.speaker }.count
-            if triggers.contains(.list), listItems < 2, words >= 15 {
+            func listItems() -> Int { lines().filter { $0.listItem || $0.speaker }.count }
+            if triggers.contains(.list), words >= 15, listItems() < 2 {
                 raise(1, "a list was asked for, the answer has no list")
-            } else if triggers.contains(.steps), listItems < 2, words >= 30 {
+            } else if triggers.contains(.steps), words >= 30, listItems() < 2 {
                 var mentionsSteps = false
                 let sequence = Self.sequenceWords
                 for w in answerWords[answerRange] where sequence.contains(w) {
@@ -344,11 +355,11 @@ enum OffInstruction {
                 let (sure, likely) = concise ? (10, 20) : (20, 40)
                 if words < sure {
                     raise(longWeight, "long form asked, \(words) words given")
-                } else if lines.count <= 1, words < likely {
+                } else if words < likely, lines().count <= 1 {
                     raise(longWeight / 2, "long form asked, one line of \(words) words given")
                 }
             }
-            if triggers.contains(.dialogue), words >= 20, lines.filter(\.speaker).count < 2 {
+            if triggers.contains(.dialogue), words >= 20, lines().filter(\.speaker).count < 2 {
                 var quoted = false
                 for byte in answerText.utf8 where byte == 0x22 {
                     quoted = true

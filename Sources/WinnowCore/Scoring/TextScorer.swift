@@ -147,31 +147,15 @@ public final class TextScorer {
     // MARK: - repetition
 
     private func repetition() -> ScoreResult {
-        let words = wordRepetition(n: 3)
+        let words = wordRepetition()
         var chars = 0.0
         var total = 0
         var bytes = 0
         for text in gptTexts { bytes += text.utf8.count }
         grams.reset(expected: bytes)
-        let grams = self.grams
         for text in gptTexts {
             var copy = text
-            copy.withUTF8 { bytes in
-                guard bytes.count >= 10 else { return }
-                // Rolling polynomial hash of the 10 bytes ending at i.
-                let base: UInt64 = 0x100000001B3
-                var power: UInt64 = 1
-                for _ in 0..<10 { power &*= base }
-                var h: UInt64 = 0
-                for i in 0..<bytes.count {
-                    h = h &* base &+ UInt64(bytes[i]) &+ 1
-                    if i >= 10 { h &-= power &* (UInt64(bytes[i - 10]) &+ 1) }
-                    if i >= 9 {
-                        grams.add(WordHash.finish(h))
-                        total += 1
-                    }
-                }
-            }
+            copy.withUTF8 { total += grams.addGrams(of: $0) }
         }
         if total >= 50 {
             chars = grams.topRepeatedShare(total: total)
@@ -181,19 +165,21 @@ public final class TextScorer {
         return ScoreResult(scorer: .repetition, value: value, detail: detail)
     }
 
-    /// Data-Juicer's word repetition ratio with n-grams of `n` words: the share of n-gram
-    /// occurrences whose n-gram occurs more than once. 0 below 10 n-grams.
-    private func wordRepetition(n: Int) -> Double {
+    /// Data-Juicer's word repetition ratio with word 3-grams: the share of 3-gram occurrences
+    /// whose 3-gram occurs more than once. 0 below 10 3-grams. A 3-gram's key is a sum of its
+    /// (already mixed) word hashes, each multiplied by a constant of its position.
+    private func wordRepetition() -> Double {
         counter.removeAll()
         var total = 0
-        for index in answer.textStarts.indices {
-            let range = answer.wordRange(ofText: index)
-            guard range.count >= n else { continue }
-            for i in range.lowerBound...(range.upperBound - n) {
-                var h = answer.words[i]
-                for k in 1..<n { h = WordHash.combine(h, answer.words[i + k]) }
-                counter.insert(h)
-                total += 1
+        let counter = self.counter
+        answer.words.withUnsafeBufferPointer { words in
+            for index in answer.textStarts.indices {
+                let range = answer.wordRange(ofText: index)
+                guard range.count >= 3 else { continue }
+                for i in range.lowerBound...(range.upperBound - 3) {
+                    counter.insert(words[i] &* 0x9E37_79B9_7F4A_7C15 &+ words[i + 1] &* 0xC2B2_AE3D_27D4_EB4F ^ words[i + 2])
+                }
+                total += range.count - 2
             }
         }
         guard total >= 10 else { return 0 }
@@ -532,28 +518,80 @@ final class GramCounter {
         repeatedOccurrences = 0
     }
 
-    @inline(__always) func add(_ hash: UInt64) {
-        let key = (hash >> 32) | 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let value = slots[slot]
-            if value == 0 {
-                slots[slot] = key << 32 | 1
-                distinct += 1
-                return
-            }
-            if value >> 32 == key {
-                if value & 0xFFFF_FFFF == 1 {
-                    repeatedSlots[repeatedDistinct] = Int32(truncatingIfNeeded: slot)
-                    repeatedDistinct += 1
-                    repeatedOccurrences += 2
-                } else {
-                    repeatedOccurrences += 1
+    /// Counts every 10-byte n-gram of `bytes`; returns how many there are.
+    ///
+    /// Each n-gram is hashed on its own (its first 8 bytes and last 2, mixed by two
+    /// multiplications), so consecutive hashes do not wait for each other as a rolling hash's do.
+    func addGrams(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = bytes.count
+        guard n >= 10, let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var tally = Tally(self)
+        defer { tally.store(self) }
+        for i in 0...(n - 10) {
+            let head = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let tail = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt16.self)
+            let hash = (head &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(tail)) &* 0xD6E8_FEB8_6659_FD93
+            tally.add(hash ^ hash >> 32)
+        }
+        return n - 9
+    }
+
+    /// Counts one n-gram by its hash (the low bits pick the slot, the high 32 are the key).
+    func add(_ hash: UInt64) {
+        var tally = Tally(self)
+        tally.add(hash)
+        tally.store(self)
+    }
+
+    /// The table and its counters in locals, so that a loop keeps them in registers instead of
+    /// reloading them from the object after every store into the table.
+    private struct Tally {
+        let slots: UnsafeMutablePointer<UInt64>
+        let repeatedSlots: UnsafeMutablePointer<Int32>
+        let mask: Int
+        var distinct: Int
+        var repeatedDistinct: Int
+        var repeatedOccurrences: Int
+
+        init(_ counter: GramCounter) {
+            slots = counter.slots
+            repeatedSlots = counter.repeatedSlots
+            mask = counter.mask
+            distinct = counter.distinct
+            repeatedDistinct = counter.repeatedDistinct
+            repeatedOccurrences = counter.repeatedOccurrences
+        }
+
+        func store(_ counter: GramCounter) {
+            counter.distinct = distinct
+            counter.repeatedDistinct = repeatedDistinct
+            counter.repeatedOccurrences = repeatedOccurrences
+        }
+
+        @inline(__always) mutating func add(_ hash: UInt64) {
+            let key = (hash >> 32) | 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let value = slots[slot]
+                if value == 0 {
+                    slots[slot] = key << 32 | 1
+                    distinct += 1
+                    return
                 }
-                slots[slot] = value &+ 1
-                return
+                if value >> 32 == key {
+                    if value & 0xFFFF_FFFF == 1 {
+                        repeatedSlots[repeatedDistinct] = Int32(truncatingIfNeeded: slot)
+                        repeatedDistinct += 1
+                        repeatedOccurrences += 2
+                    } else {
+                        repeatedOccurrences += 1
+                    }
+                    slots[slot] = value &+ 1
+                    return
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
