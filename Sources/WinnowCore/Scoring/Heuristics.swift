@@ -258,7 +258,7 @@ enum OffInstruction {
         var reason: String?
     }
 
-    static func check(instructionWords: [UInt64], instructionRange: Range<Int>, answerText: String,
+    static func check(instructionWords: [UInt64], instructionFlags: [UInt32], instructionRange: Range<Int>, answerText: String,
                       answerWords: [UInt64], answerRange: Range<Int>, lexicon: Lexicon,
                       matches: inout [Lexicon.Match]) -> Verdict {
         var verdict = Verdict(value: 0, reason: nil)
@@ -287,7 +287,7 @@ enum OffInstruction {
         }
 
         matches.removeAll(keepingCapacity: true)
-        lexicon.matches(instructionWords, instructionRange, .trigger, into: &matches)
+        lexicon.matches(instructionWords, flags: instructionFlags, instructionRange, .trigger, into: &matches)
         guard !matches.isEmpty else { return verdict }
         var triggers = TriggerSet()
         var longWeight = 0.0
@@ -297,7 +297,7 @@ enum OffInstruction {
             triggers.insert(trigger)
             if trigger == .longForm || trigger == .longFormWeak { longWeight = max(longWeight, phrase.weight) }
         }
-        let question = lexicon.table.get(instructionWords[instructionRange.lowerBound]) & Lexicon.interrogative != 0
+        let question = instructionFlags[instructionRange.lowerBound] & Lexicon.interrogative != 0
         let concise = triggers.contains(.concise)
         // The answer's lines, split only when a check needs them (most do not).
         var split: [AnswerLine]?

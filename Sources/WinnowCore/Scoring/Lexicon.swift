@@ -159,35 +159,47 @@ final class Lexicon: @unchecked Sendable {
     }
 
     /// Phrase matches of `category` in `words[range]`, longest first, not overlapping.
-    func matches(_ words: [UInt64], _ range: Range<Int>, _ category: Category, into out: inout [Match]) {
-        matches(words, range, mask: 1 << category.rawValue, into: &out)
+    /// `flags[i]` is `table.get(words[i])` (see ``flags(of:into:)``).
+    func matches(_ words: [UInt64], flags: [UInt32], _ range: Range<Int>, _ category: Category, into out: inout [Match]) {
+        matches(words, flags: flags, range, mask: 1 << category.rawValue, into: &out)
     }
 
     /// Phrase matches of the categories in `mask` (bit `1 << rawValue`).
-    func matches(_ words: [UInt64], _ range: Range<Int>, mask: UInt8, into out: inout [Match]) {
+    func matches(_ words: [UInt64], flags: [UInt32], _ range: Range<Int>, mask: UInt8, into out: inout [Match]) {
         let end = range.upperBound
         words.withUnsafeBufferPointer { w in
-            var i = range.lowerBound
-            while i < end {
-                let flags = table.get(w[i])
-                if flags & (Self.phraseStart | Self.phraseWord) != 0 {
-                    var length = 0
-                    if flags & Self.phraseStart != 0, i + 1 < end {
-                        let list = pairs.get(WordHash.combine(w[i], w[i + 1]))
-                        if list != 0 { length = firstMatch(list, w, i, end, mask, &out) }
+            flags.withUnsafeBufferPointer { flags in
+                var i = range.lowerBound
+                while i < end {
+                    let flags = flags[i]
+                    if flags & (Self.phraseStart | Self.phraseWord) != 0 {
+                        var length = 0
+                        if flags & Self.phraseStart != 0, i + 1 < end {
+                            let list = pairs.get(WordHash.combine(w[i], w[i + 1]))
+                            if list != 0 { length = firstMatch(list, w, i, end, mask, &out) }
+                        }
+                        if length == 0, flags & Self.phraseWord != 0 {
+                            let list = singles.get(w[i])
+                            if list != 0 { length = firstMatch(list, w, i, end, mask, &out) }
+                        }
+                        if length > 0 {
+                            i += length
+                            continue
+                        }
                     }
-                    if length == 0, flags & Self.phraseWord != 0 {
-                        let list = singles.get(w[i])
-                        if list != 0 { length = firstMatch(list, w, i, end, mask, &out) }
-                    }
-                    if length > 0 {
-                        i += length
-                        continue
-                    }
+                    i += 1
                 }
-                i += 1
             }
         }
+    }
+
+    /// The flags of every word (``table``'s values), looked up once for all the scorers that
+    /// read them; `flags` is emptied first and keeps its capacity.
+    func flags(of words: [UInt64], into flags: inout [UInt32]) {
+        flags.removeAll(keepingCapacity: true)
+        flags.reserveCapacity(words.count)
+        let table = self.table
+        for word in words { flags.append(table.get(word)) }
     }
 
     @inline(__always)

@@ -233,30 +233,28 @@ struct TextAnalysis {
         return start..<end
     }
 
-    /// Tokenises `text` and appends its words (and their stems and shapes when `stems`).
-    /// `buffer` holds ``maxWord`` scalars of scratch space.
-    mutating func add(_ text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
-        add(text, stems: stems, skipImageTokens: false, buffer: buffer)
+    /// Tokenises `text` and appends its words (and their stems and shapes when `stems`),
+    /// using `scratch`'s space.
+    mutating func add(_ text: String, stems: Bool = false, scratch: TokenScratch) {
+        add(text, stems: stems, skipImageTokens: false, scratch: scratch)
     }
 
     /// Tokenises `text`, skipping every `<image>` token (as white space).
-    mutating func add(instruction text: String, stems: Bool = false, buffer: UnsafeMutablePointer<UInt32>) {
-        add(text, stems: stems, skipImageTokens: true, buffer: buffer)
+    mutating func add(instruction text: String, stems: Bool = false, scratch: TokenScratch) {
+        add(text, stems: stems, skipImageTokens: true, scratch: scratch)
     }
 
-    private mutating func add(_ text: String, stems: Bool, skipImageTokens: Bool, buffer: UnsafeMutablePointer<UInt32>) {
+    private mutating func add(_ text: String, stems: Bool, skipImageTokens: Bool, scratch: TokenScratch) {
         textStarts.append(words.count)
         let before = scalars
         var copy = text
-        copy.withUTF8 { tokenize($0, wantStems: stems, skipImageTokens: skipImageTokens, buffer: buffer) }
+        copy.withUTF8 { tokenize($0, wantStems: stems, skipImageTokens: skipImageTokens, scratch: scratch) }
         textScalars.append(scalars - before)
     }
 
-    /// For building tables: allocates its own scratch space.
+    /// For building tables: makes its own scratch space.
     mutating func add(_ text: String) {
-        let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.maxWord)
-        defer { buffer.deallocate() }
-        add(text, stems: true, buffer: buffer)
+        add(text, stems: true, scratch: TokenScratch())
     }
 
     /// The word the tokenizer is in the middle of.
@@ -289,42 +287,55 @@ struct TextAnalysis {
         }
     }
 
-    /// Appends the pending word, if there is one (with its stem and shape when stemming), and
+    /// Where the words of the text being tokenised go: raw space in a ``TokenScratch`` with
+    /// room for every word, copied to the arrays once the text ends (appending to an array
+    /// word by word checks its uniqueness and capacity every time).
+    private struct WordSink {
+        let words: UnsafeMutablePointer<UInt64>
+        let stems: UnsafeMutablePointer<UInt64>
+        let shapes: UnsafeMutablePointer<UInt8>
+        var count = 0
+    }
+
+    /// Adds the pending word, if there is one (with its stem and shape when stemming), and
     /// starts the next. A pending apostrophe is dropped.
     @inline(__always)
     private static func end(_ word: inout PendingWord, wantStems: Bool, buffer: UnsafeMutablePointer<UInt32>,
-                            words: inout [UInt64], stems: inout [UInt64], shapes: inout [UInt8]) {
+                            into sink: inout WordSink) {
         guard word.length > 0 else { return }
-        defer { word = PendingWord() }
         let full = WordHash.finish(word.hash)
-        words.append(full)
-        guard wantStems else { return }
-        let kept = min(word.length, maxWord)
-        let stem = Stemmer.stemLength(buffer, kept)
-        if stem == word.length {
-            stems.append(full)
-        } else {
-            var h = WordHash.offset
-            for i in 0..<stem { h = WordHash.step(h, buffer[i]) }
-            stems.append(WordHash.finish(h))
+        let index = sink.count
+        sink.words[index] = full
+        sink.count = index + 1
+        if wantStems {
+            let kept = min(word.length, maxWord)
+            let stem = Stemmer.stemLength(buffer, kept)
+            if stem == word.length {
+                sink.stems[index] = full
+            } else {
+                var h = WordHash.offset
+                for i in 0..<stem { h = WordHash.step(h, buffer[i]) }
+                sink.stems[index] = WordHash.finish(h)
+            }
+            sink.shapes[index] = (word.digit ? 1 : 0) | (word.letters >= 3 ? 2 : 0)
         }
-        shapes.append((word.digit ? 1 : 0) | (word.letters >= 3 ? 2 : 0))
+        word = PendingWord()
     }
 
     private mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, wantStems: Bool, skipImageTokens: Bool,
-                                   buffer: UnsafeMutablePointer<UInt32>) {
+                                   scratch: TokenScratch) {
         guard let p = bytes.baseAddress else { return }
         let n = bytes.count
-        var words = self.words
-        var stems = self.stems
-        var shapes = self.shapes
-        self.words = []
-        self.stems = []
-        self.shapes = []
+        // Every word takes at least one byte.
+        scratch.reserve(words: n)
+        let buffer = scratch.scalars
+        var sink = WordSink(words: scratch.words, stems: scratch.stems, shapes: scratch.shapes)
         defer {
-            self.words = words
-            self.stems = stems
-            self.shapes = shapes
+            words.append(contentsOf: UnsafeBufferPointer(start: sink.words, count: sink.count))
+            if wantStems {
+                stems.append(contentsOf: UnsafeBufferPointer(start: sink.stems, count: sink.count))
+                shapes.append(contentsOf: UnsafeBufferPointer(start: sink.shapes, count: sink.count))
+            }
         }
         var word = PendingWord()
         var previous: UInt32 = 0
@@ -378,14 +389,14 @@ struct TextAnalysis {
                     // "<image>" counts as a space.
                     i += 7
                     scalars += 1
-                    Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                    Self.end(&word, wantStems: wantStems, buffer: buffer, into: &sink)
                     previous = 0x20
                     continue
                 }
                 i += 1
                 if s == 0x20 || s == 0x0A {
                     scalars += 1
-                    Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                    Self.end(&word, wantStems: wantStems, buffer: buffer, into: &sink)
                     previous = s
                     continue
                 }
@@ -447,19 +458,19 @@ struct TextAnalysis {
                 noise += 1
                 endsWord = true
             }
-            if endsWord { Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes) }
+            if endsWord { Self.end(&word, wantStems: wantStems, buffer: buffer, into: &sink) }
             if appendScalar || single {
                 word.append(lowercase(s), wantStems: wantStems, buffer: buffer)
                 if kind == .digit { word.digit = true }
                 if single {
                     // An ideograph is a word by itself, counted as having letters.
                     word.letters = 3
-                    Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+                    Self.end(&word, wantStems: wantStems, buffer: buffer, into: &sink)
                 }
             }
             previous = s
         }
-        Self.end(&word, wantStems: wantStems, buffer: buffer, words: &words, stems: &stems, shapes: &shapes)
+        Self.end(&word, wantStems: wantStems, buffer: buffer, into: &sink)
         self.visible += visible
         self.noise += noise
         self.scalars += scalars
@@ -476,6 +487,42 @@ struct TextAnalysis {
         }
         guard bestCount >= minimum else { return nil }
         return Script(rawValue: best)
+    }
+}
+
+/// A tokeniser's scratch space, reused from text to text by one thread: the scalars of the
+/// current word (for stemming) and room for the words of the text being tokenised.
+final class TokenScratch {
+    let scalars = UnsafeMutablePointer<UInt32>.allocate(capacity: TextAnalysis.maxWord)
+    private(set) var words: UnsafeMutablePointer<UInt64>
+    private(set) var stems: UnsafeMutablePointer<UInt64>
+    private(set) var shapes: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    init(words capacity: Int = 1024) {
+        self.capacity = capacity
+        words = .allocate(capacity: capacity)
+        stems = .allocate(capacity: capacity)
+        shapes = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        scalars.deallocate()
+        words.deallocate()
+        stems.deallocate()
+        shapes.deallocate()
+    }
+
+    /// Makes room for `count` words.
+    func reserve(words count: Int) {
+        guard count > capacity else { return }
+        words.deallocate()
+        stems.deallocate()
+        shapes.deallocate()
+        capacity = max(count, capacity * 2)
+        words = .allocate(capacity: capacity)
+        stems = .allocate(capacity: capacity)
+        shapes = .allocate(capacity: capacity)
     }
 }
 

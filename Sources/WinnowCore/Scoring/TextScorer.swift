@@ -12,6 +12,9 @@ public final class TextScorer {
     private var instruction = TextAnalysis()
     private var answer = TextAnalysis()
     private var caption = TextAnalysis()
+    /// The lexicon's flags of each instruction and answer word (parallel to their `words`).
+    private var instructionFlags: [UInt32] = []
+    private var answerFlags: [UInt32] = []
     private let known = HashCounter(capacity: 1024)
     private let seen = HashCounter(capacity: 1024)
     private let counter = HashCounter(capacity: 4096)
@@ -20,11 +23,9 @@ public final class TextScorer {
     private var humanTexts: [String] = []
     private var gptTexts: [String] = []
     private var mins = [UInt64](repeating: 0, count: MinHash.hashes)
-    private let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: TextAnalysis.maxWord)
+    private let scratch = TokenScratch()
 
     public init() {}
-
-    deinit { buffer.deallocate() }
 
     /// Added to the content word count of `ungrounded`, so that a short answer with two
     /// unknown words is not as suspicious as a long one with two hundred.
@@ -50,6 +51,12 @@ public final class TextScorer {
         func wants(_ scorer: BuiltinScorer) -> Bool { mask & scorer.bit != 0 }
         let grounding = wants(.ungrounded) && input.caption?.contains(where: { !$0.isWhitespace }) == true
         analyse(input, stems: grounding)
+        let lexical = BuiltinScorer.captionLeak.bit | BuiltinScorer.refusal.bit | BuiltinScorer.ungrounded.bit
+            | BuiltinScorer.offInstruction.bit | BuiltinScorer.language.bit
+        if mask & lexical != 0 {
+            lexicon.flags(of: instruction.words, into: &instructionFlags)
+            lexicon.flags(of: answer.words, into: &answerFlags)
+        }
 
         if wants(.captionLeak) { emit(captionLeak()) }
         if wants(.refusal) { emit(refusal()) }
@@ -64,8 +71,8 @@ public final class TextScorer {
         if wants(.language) { emit(language()) }
         if wants(.format) { emit(format(input.formatFlags)) }
         if let fingerprint {
-            fingerprint.pointee.instruction = fingerprintOf(instruction, exactMinimum: Fingerprint.instructionExactMinimum)
-            fingerprint.pointee.answer = fingerprintOf(answer, exactMinimum: Fingerprint.answerExactMinimum)
+            fingerprint.pointee.instruction = fingerprintOf(instruction.words, exactMinimum: Fingerprint.instructionExactMinimum)
+            fingerprint.pointee.answer = fingerprintOf(answer.words, exactMinimum: Fingerprint.answerExactMinimum)
         }
     }
 
@@ -78,10 +85,10 @@ public final class TextScorer {
         gptTexts.removeAll(keepingCapacity: true)
         for turn in input.turns {
             if turn.isHuman {
-                instruction.add(instruction: turn.text, stems: stems, buffer: buffer)
+                instruction.add(instruction: turn.text, stems: stems, scratch: scratch)
                 humanTexts.append(turn.text)
             } else {
-                answer.add(turn.text, stems: stems, buffer: buffer)
+                answer.add(turn.text, stems: stems, scratch: scratch)
                 gptTexts.append(turn.text)
             }
         }
@@ -91,7 +98,7 @@ public final class TextScorer {
 
     private func captionLeak() -> ScoreResult {
         matches.removeAll(keepingCapacity: true)
-        lexicon.matches(answer.words, 0..<answer.words.count, .leak, into: &matches)
+        lexicon.matches(answer.words, flags: answerFlags, 0..<answer.words.count, .leak, into: &matches)
         guard !matches.isEmpty else { return ScoreResult(scorer: .captionLeak, value: 0) }
         var asksForSource = false
         for w in instruction.words where w == lexicon.descriptionWord || w == lexicon.captionWord {
@@ -113,7 +120,7 @@ public final class TextScorer {
     private func refusal() -> ScoreResult {
         matches.removeAll(keepingCapacity: true)
         for index in answer.textStarts.indices {
-            lexicon.matches(answer.words, answer.wordRange(ofText: index), .refusal, into: &matches)
+            lexicon.matches(answer.words, flags: answerFlags, answer.wordRange(ofText: index), .refusal, into: &matches)
         }
         guard !matches.isEmpty else { return ScoreResult(scorer: .refusal, value: 0) }
         var value = 0.0
@@ -200,17 +207,16 @@ public final class TextScorer {
     private func ungrounded(_ text: String?) -> ScoreResult? {
         guard let text, text.contains(where: { !$0.isWhitespace }) else { return nil }
         caption.reset()
-        caption.add(text, stems: true, buffer: buffer)
+        caption.add(text, stems: true, scratch: scratch)
         known.removeAll()
         for stem in caption.stems { known.insert(stem) }
         for stem in instruction.stems { known.insert(stem) }
         seen.removeAll()
         var content = 0
         var missing = 0
-        let table = lexicon.table
         for i in answer.words.indices {
             let shape = answer.shapes[i]
-            guard shape != 0, table.get(answer.words[i]) & Lexicon.stopWord == 0 else { continue }
+            guard shape != 0, answerFlags[i] & Lexicon.stopWord == 0 else { continue }
             let stem = answer.stems[i]
             guard seen.insert(stem) else { continue }
             content += 1
@@ -228,7 +234,8 @@ public final class TextScorer {
         let pairs = min(humanTexts.count, gptTexts.count)
         for index in 0..<pairs {
             let verdict = OffInstruction.check(
-                instructionWords: instruction.words, instructionRange: instruction.wordRange(ofText: index),
+                instructionWords: instruction.words, instructionFlags: instructionFlags,
+                instructionRange: instruction.wordRange(ofText: index),
                 answerText: gptTexts[index], answerWords: answer.words, answerRange: answer.wordRange(ofText: index),
                 lexicon: lexicon, matches: &matches)
             if verdict.value > best.value { best = verdict }
@@ -252,8 +259,8 @@ public final class TextScorer {
                 detail = "{\"instruction\":\"\(own.name)\",\"answer\":\"\(shown.name)\",\"foreign_share\":\(rounded(foreign))}"
             }
             if value < 1, own == .latin,
-               let asked = guessLanguage(instruction, minimum: 2, margin: 1),
-               let answered = guessLanguage(answer, minimum: 4, margin: 2), asked != answered {
+               let asked = guessLanguage(instructionFlags, minimum: 2, margin: 1),
+               let answered = guessLanguage(answerFlags, minimum: 4, margin: 2), asked != answered {
                 value = 1
                 detail = "{\"instruction\":\"\(asked)\",\"answer\":\"\(answered)\"}"
             }
@@ -271,20 +278,19 @@ public final class TextScorer {
 
     /// The language whose stop-words are most frequent: at least `minimum` hits and more
     /// than `margin` times the runner-up (margin 1 = strictly more).
-    private func guessLanguage(_ analysis: TextAnalysis, minimum: Int, margin: Int) -> String? {
-        var counts = [0, 0, 0, 0]
-        let table = lexicon.table
-        for word in analysis.words {
-            let flags = table.get(word)
-            guard flags & 30 != 0 else { continue }
-            for (index, language) in Lexicon.languages.enumerated() where flags & language.0 != 0 { counts[index] += 1 }
+    private func guessLanguage(_ wordFlags: [UInt32], minimum: Int, margin: Int) -> String? {
+        let languages = Lexicon.languages
+        var counts = SIMD4<Int>()
+        for flags in wordFlags where flags & 30 != 0 {
+            for index in 0..<4 where flags & languages[index].0 != 0 { counts[index] += 1 }
         }
         var best = 0
         for index in 1..<4 where counts[index] > counts[best] { best = index }
-        let second = counts.enumerated().filter { $0.offset != best }.map(\.element).max() ?? 0
+        var second = 0
+        for index in 0..<4 where index != best { second = max(second, counts[index]) }
         guard counts[best] >= minimum else { return nil }
         if margin <= 1 { guard counts[best] > second else { return nil } } else { guard counts[best] >= margin * second else { return nil } }
-        return Lexicon.languages[best].1
+        return languages[best].1
     }
 
     // MARK: - format
@@ -296,8 +302,7 @@ public final class TextScorer {
 
     // MARK: - Fingerprints for duplicates
 
-    private func fingerprintOf(_ analysis: TextAnalysis, exactMinimum: Int) -> TextFingerprint {
-        let words = analysis.words
+    private func fingerprintOf(_ words: [UInt64], exactMinimum: Int) -> TextFingerprint {
         guard words.count >= exactMinimum else { return TextFingerprint() }
         var exact: UInt64 = 0x51_7CC1_B727_220A
         for w in words { exact = WordHash.combine(exact, w) }
