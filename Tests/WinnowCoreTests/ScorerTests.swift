@@ -176,6 +176,24 @@ final class ScorerTests: XCTestCase {
         }
     }
 
+    /// The duplicate search's radix sort orders (key, index) pairs as a comparison sort on
+    /// both would: keys from a few values (long runs of equal keys, whose index order must
+    /// survive), keys that differ only in their top or bottom 16 bits (skipped passes), and
+    /// full 64-bit keys.
+    func testRadixSortOrdersPairsByKeyThenIndex() {
+        var generator = SplitMix64(seed: 5)
+        let shapes: [(UInt64) -> UInt64] = [{ $0 % 7 }, { ($0 % 300) << 48 }, { $0 & 0xFFFF }, { $0 }, { _ in 42 }]
+        for (shapeIndex, shape) in shapes.enumerated() {
+            for count in [0, 1, 2, 17, 5000] {
+                var pairs = (0..<count).map { (shape(generator.next()), Int32($0)) }
+                let expected = pairs.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                RadixSort.sortByKey(&pairs)
+                XCTAssertTrue(pairs.elementsEqual(expected, by: { $0.0 == $1.0 && $0.1 == $1.1 }),
+                              "shape \(shapeIndex), \(count) pairs")
+            }
+        }
+    }
+
     // MARK: truncated
 
     func testTruncatedFindsAnswersThatStopMidSentence() {
@@ -197,6 +215,17 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(value(.truncated, ask, "Enjoy the sunshine! #summer #beach"), 0)
         XCTAssertEqual(value(.truncated, ask, "Snowflakes dance in air,\nCultural symbols emerge,\nNature's art on display"), 0)
         XCTAssertEqual(value(.truncated, ask, "Smile (it helps)."), 0)
+    }
+
+    /// A long answer whose last line of eight words or more stops without punctuation is
+    /// half truncated; a short last line, a list item or a heading is not.
+    func testTruncatedWeighsALongLastLineWithoutFinalPunctuation() {
+        let ask = "Describe the image."
+        let opening = "The picture shows a quiet street in the early morning light, with shops still closed.\n"
+        XCTAssertEqual(value(.truncated, ask, opening + "A baker carries fresh loaves of bread into the corner house"), 0.5)
+        XCTAssertEqual(value(.truncated, ask, opening + "Bread for sale"), 0)
+        XCTAssertEqual(value(.truncated, ask, opening + "- a baker carries fresh loaves of bread into the corner house"), 0)
+        XCTAssertEqual(value(.truncated, ask, opening + "# A baker carries fresh loaves of bread into the corner house"), 0)
     }
 
     // MARK: ungrounded

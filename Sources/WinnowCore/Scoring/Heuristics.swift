@@ -50,23 +50,13 @@ enum Lines {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c >= 0x80
     }
 
-    static func line(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int, newBlock: Bool) -> AnswerLine {
+    /// The line `b[start..<stop]`; its `words` stay 0 unless `countingWords` (a pass over
+    /// every byte that ``words(_:_:_:)`` also makes on its own).
+    static func line(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int, newBlock: Bool,
+                     countingWords: Bool = true) -> AnswerLine {
         var line = AnswerLine()
         line.newBlock = newBlock
-        // Words: runs of non-space bytes with a letter or digit.
-        var inWord = false
-        var hasAlnum = false
-        for k in start..<stop {
-            if isSpace(b[k]) {
-                if inWord, hasAlnum { line.words += 1 }
-                inWord = false
-                hasAlnum = false
-            } else {
-                inWord = true
-                if isAlnum(b[k]) { hasAlnum = true }
-            }
-        }
-        if inWord, hasAlnum { line.words += 1 }
+        if countingWords { line.words = words(b, start, stop) }
         line.endsWithColon = b[stop - 1] == 0x3A
         // Skip markdown emphasis for the marker tests.
         var p = start
@@ -116,6 +106,25 @@ enum Lines {
 
     /// Sentence ends: `.`, `!`, `?` (and CJK ones) followed by white space or the end; at
     /// least 1 for a text with words.
+    /// Words of `b[start..<stop]`: runs of non-space bytes with a letter or digit.
+    static func words(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int) -> Int {
+        var words = 0
+        var inWord = false
+        var hasAlnum = false
+        for k in start..<stop {
+            if isSpace(b[k]) {
+                if inWord, hasAlnum { words += 1 }
+                inWord = false
+                hasAlnum = false
+            } else {
+                inWord = true
+                if isAlnum(b[k]) { hasAlnum = true }
+            }
+        }
+        if inWord, hasAlnum { words += 1 }
+        return words
+    }
+
     static func sentences(_ text: String) -> Int {
         var count = 0
         var copy = text
@@ -229,7 +238,7 @@ enum Truncation {
             // A last line that is only a list marker.
             var first = lineStart
             while first < end, Lines.isSpace(b[first]) { first += 1 }
-            let line = Lines.line(b, first, end, newBlock: false)
+            let line = Lines.line(b, first, end, newBlock: false, countingWords: false)
             if line.emptyItem {
                 raise(1, "empty list item")
                 return
@@ -244,7 +253,7 @@ enum Truncation {
                 raise(1, "ends with '\(word)'")
                 return
             }
-            if line.words >= 8, !line.listItem, !line.heading, range.count >= 20 {
+            if !line.listItem, !line.heading, range.count >= 20, Lines.words(b, first, end) >= 8 {
                 raise(0.5, "no final punctuation")
             }
         }
