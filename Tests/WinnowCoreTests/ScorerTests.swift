@@ -179,12 +179,12 @@ final class ScorerTests: XCTestCase {
     /// The duplicate search's radix sort orders (key, index) pairs as a comparison sort on
     /// both would: keys from a few values (long runs of equal keys, whose index order must
     /// survive), keys that differ only in their top or bottom 16 bits (skipped passes), and
-    /// full 64-bit keys.
+    /// full 64-bit keys; below and above the size where the radix passes take over.
     func testRadixSortOrdersPairsByKeyThenIndex() {
         var generator = SplitMix64(seed: 5)
         let shapes: [(UInt64) -> UInt64] = [{ $0 % 7 }, { ($0 % 300) << 48 }, { $0 & 0xFFFF }, { $0 }, { _ in 42 }]
         for (shapeIndex, shape) in shapes.enumerated() {
-            for count in [0, 1, 2, 17, 5000] {
+            for count in [0, 1, 2, 17, 5000, 70_000] {
                 var pairs = (0..<count).map { (shape(generator.next()), Int32($0)) }
                 let expected = pairs.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
                 RadixSort.sortByKey(&pairs)

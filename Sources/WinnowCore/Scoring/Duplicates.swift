@@ -157,11 +157,17 @@ struct DuplicateFinder {
 /// Sorts (key, index) pairs by key, keeping the order of equal keys: a least-significant-digit
 /// radix sort, 16 bits per pass (a pass whose digit is the same for every pair is skipped).
 /// Pairs made in index order come out ordered by (key, index), as a comparison sort on both
-/// would order them, several times faster on a million pairs.
+/// would order them, several times faster on a million pairs. Fewer pairs take that
+/// comparison sort.
 enum RadixSort {
     static func sortByKey(_ pairs: inout [(UInt64, Int32)]) {
         let n = pairs.count
         guard n > 1 else { return }
+        // Each pass clears and sums 65,536 counts: below that many pairs a comparison sort wins.
+        guard n >= 65536 else {
+            pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            return
+        }
         var other = [(UInt64, Int32)](repeating: (0, 0), count: n)
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: 65536)
         defer { starts.deallocate() }
