@@ -104,8 +104,6 @@ enum Lines {
         return line
     }
 
-    /// Sentence ends: `.`, `!`, `?` (and CJK ones) followed by white space or the end; at
-    /// least 1 for a text with words.
     /// Words of `b[start..<stop]`: runs of non-space bytes with a letter or digit.
     static func words(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int) -> Int {
         var words = 0
@@ -125,6 +123,8 @@ enum Lines {
         return words
     }
 
+    /// Sentence ends: `.`, `!`, `?` (and CJK ones) followed by white space or the end; at
+    /// least 1 for a text with words.
     static func sentences(_ text: String) -> Int {
         var count = 0
         var copy = text
