@@ -194,6 +194,28 @@ final class ScorerTests: XCTestCase {
         }
     }
 
+    /// The share of equal 16-bit MinHash values of two signatures, counted without a branch
+    /// per value, equals a count value by value: signatures that share from none to all 32
+    /// values, with values that are 0, 0x8000 or 0xFFFF (the edges of the carry trick).
+    func testMinHashSimilarityCountsEqualSixteenBitValues() {
+        var generator = SplitMix64(seed: 3)
+        let edges: [UInt64] = [0, 0x8000, 0xFFFF, 0x7FFF, 1]
+        for round in 0..<2000 {
+            var a = SIMD8<UInt64>(), b = SIMD8<UInt64>()
+            var equal = 0
+            for field in 0..<32 {
+                let lane = field / 4, shift = UInt64(16 * (field % 4))
+                let mine = round % 3 == 0 ? edges[Int(generator.next() % 5)] : generator.next() & 0xFFFF
+                var theirs = round % 3 == 0 ? edges[Int(generator.next() % 5)] : generator.next() & 0xFFFF
+                if generator.next() % 32 < UInt64(round % 33) { theirs = mine }
+                if mine == theirs { equal += 1 }
+                a[lane] |= mine << shift
+                b[lane] |= theirs << shift
+            }
+            XCTAssertEqual(MinHash.similarity(a, b), Double(equal) / 32, "round \(round)")
+        }
+    }
+
     // MARK: truncated
 
     func testTruncatedFindsAnswersThatStopMidSentence() {

@@ -39,16 +39,20 @@ enum MinHash {
     static func signature(_ words: [UInt64], mins: inout [UInt64]) -> SIMD8<UInt64> {
         for k in 0..<hashes { mins[k] = .max }
         if words.count >= 3 {
-            var a = words[0]
-            var b = words[1]
-            for i in 2..<words.count {
-                let c = words[i]
-                let shingle = WordHash.combine(WordHash.combine(a, b), c)
-                let bin = Int(shingle >> 59)
-                let value = shingle & 0x07FF_FFFF_FFFF_FFFF
-                if value < mins[bin] { mins[bin] = value }
-                a = b
-                b = c
+            words.withUnsafeBufferPointer { words in
+                mins.withUnsafeMutableBufferPointer { mins in
+                    var a = words[0]
+                    var b = words[1]
+                    for i in 2..<words.count {
+                        let c = words[i]
+                        let shingle = WordHash.combine(WordHash.combine(a, b), c)
+                        let bin = Int(shingle >> 59)
+                        let value = shingle & 0x07FF_FFFF_FFFF_FFFF
+                        if value < mins[bin] { mins[bin] = value }
+                        a = b
+                        b = c
+                    }
+                }
             }
         }
         var lanes = SIMD8<UInt64>(repeating: 0)
@@ -69,15 +73,14 @@ enum MinHash {
     /// similarity of their shingle sets.
     @inline(__always)
     static func similarity(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> Double {
+        // A 16-bit field of a ^ b is 0 where the values are equal. Adding 0x7FFF to its low 15
+        // bits carries into its top bit unless they are all 0 (and never past it); OR-ing the
+        // field's own top bit in and inverting leaves the top bit set exactly for the 0 fields.
         let x = a ^ b
+        let low15 = SIMD8<UInt64>(repeating: 0x7FFF_7FFF_7FFF_7FFF)
+        let zero = ~(((x & low15) &+ low15) | x | low15)
         var equal = 0
-        for j in 0..<8 {
-            let v = x[j]
-            if v & 0xFFFF == 0 { equal += 1 }
-            if (v >> 16) & 0xFFFF == 0 { equal += 1 }
-            if (v >> 32) & 0xFFFF == 0 { equal += 1 }
-            if v >> 48 == 0 { equal += 1 }
-        }
+        for j in 0..<8 { equal += zero[j].nonzeroBitCount }
         return Double(equal) / Double(hashes)
     }
 }
