@@ -48,6 +48,11 @@ final class Lexicon: @unchecked Sendable {
     static let interrogative: UInt32 = 128
     /// A phrase of two or more words starts with this word.
     static let phraseStart: UInt32 = 256
+    /// Per category, bit `rawValue` above these: a phrase of that category of two or more
+    /// words starts with this word (``phraseStart``), or is this word (``phraseWord``). A scan
+    /// for some categories looks phrases up only at the words that can start one of them.
+    static let categoryStartShift: UInt32 = 9
+    static let categoryWordShift: UInt32 = 12
     static let languages: [(UInt32, String)] = [(english, "en"), (german, "de"), (spanish, "es"), (french, "fr")]
 
     /// Flags per word.
@@ -98,10 +103,12 @@ final class Lexicon: @unchecked Sendable {
         for (index, phrase) in phrases.enumerated() {
             if phrase.words.count == 1 {
                 bySingle[phrase.words[0], default: []].append(index)
-                table.set(phrase.words[0], Self.phraseWord, merge: true)
+                table.set(phrase.words[0], Self.phraseWord | 1 << (Self.categoryWordShift + UInt32(phrase.category.rawValue)),
+                          merge: true)
             } else {
                 byPair[WordHash.combine(phrase.words[0], phrase.words[1]), default: []].append(index)
-                table.set(phrase.words[0], Self.phraseStart, merge: true)
+                table.set(phrase.words[0], Self.phraseStart | 1 << (Self.categoryStartShift + UInt32(phrase.category.rawValue)),
+                          merge: true)
             }
         }
         let total = phrases.count
@@ -167,18 +174,20 @@ final class Lexicon: @unchecked Sendable {
     /// Phrase matches of the categories in `mask` (bit `1 << rawValue`).
     func matches(_ words: [UInt64], flags: [UInt32], _ range: Range<Int>, mask: UInt8, into out: inout [Match]) {
         let end = range.upperBound
+        let starts = UInt32(mask) << Self.categoryStartShift
+        let single = UInt32(mask) << Self.categoryWordShift
         words.withUnsafeBufferPointer { w in
             flags.withUnsafeBufferPointer { flags in
                 var i = range.lowerBound
                 while i < end {
                     let flags = flags[i]
-                    if flags & (Self.phraseStart | Self.phraseWord) != 0 {
+                    if flags & (starts | single) != 0 {
                         var length = 0
-                        if flags & Self.phraseStart != 0, i + 1 < end {
+                        if flags & starts != 0, i + 1 < end {
                             let list = pairs.get(WordHash.combine(w[i], w[i + 1]))
                             if list != 0 { length = firstMatch(list, w, i, end, mask, &out) }
                         }
-                        if length == 0, flags & Self.phraseWord != 0 {
+                        if length == 0, flags & single != 0 {
                             let list = singles.get(w[i])
                             if list != 0 { length = firstMatch(list, w, i, end, mask, &out) }
                         }
