@@ -42,15 +42,11 @@ final class Lexicon: @unchecked Sendable {
     static let german: UInt32 = 4
     static let spanish: UInt32 = 8
     static let french: UInt32 = 16
-    /// A one-word phrase is this word.
-    static let phraseWord: UInt32 = 32
     static let dangling: UInt32 = 64
     static let interrogative: UInt32 = 128
-    /// A phrase of two or more words starts with this word.
-    static let phraseStart: UInt32 = 256
-    /// Per category, bit `rawValue` above these: a phrase of that category of two or more
-    /// words starts with this word (``phraseStart``), or is this word (``phraseWord``). A scan
-    /// for some categories looks phrases up only at the words that can start one of them.
+    /// Per phrase category, bit `rawValue` above these: a phrase of that category of two or
+    /// more words starts with this word, or a one-word phrase of it is this word. A scan for
+    /// some categories looks phrases up only at the words that can start one of them.
     static let categoryStartShift: UInt32 = 9
     static let categoryWordShift: UInt32 = 12
     static let languages: [(UInt32, String)] = [(english, "en"), (german, "de"), (spanish, "es"), (french, "fr")]
@@ -103,12 +99,10 @@ final class Lexicon: @unchecked Sendable {
         for (index, phrase) in phrases.enumerated() {
             if phrase.words.count == 1 {
                 bySingle[phrase.words[0], default: []].append(index)
-                table.set(phrase.words[0], Self.phraseWord | 1 << (Self.categoryWordShift + UInt32(phrase.category.rawValue)),
-                          merge: true)
+                table.set(phrase.words[0], 1 << (Self.categoryWordShift + UInt32(phrase.category.rawValue)), merge: true)
             } else {
                 byPair[WordHash.combine(phrase.words[0], phrase.words[1]), default: []].append(index)
-                table.set(phrase.words[0], Self.phraseStart | 1 << (Self.categoryStartShift + UInt32(phrase.category.rawValue)),
-                          merge: true)
+                table.set(phrase.words[0], 1 << (Self.categoryStartShift + UInt32(phrase.category.rawValue)), merge: true)
             }
         }
         let total = phrases.count
