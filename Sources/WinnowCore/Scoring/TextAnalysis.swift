@@ -252,9 +252,9 @@ struct TextAnalysis {
         textScalars.append(scalars - before)
     }
 
-    /// For building tables: makes its own scratch space.
+    /// For building tables: makes its own scratch space, sized to the text.
     mutating func add(_ text: String) {
-        add(text, stems: true, scratch: TokenScratch())
+        add(text, stems: true, scratch: TokenScratch(words: text.utf8.count))
     }
 
     /// The word the tokenizer is in the middle of.
